@@ -1,0 +1,128 @@
+"""The /api/v1/ JSON API: one NinjaAPI, one router per app.
+
+Every answer is JSON, errors too: `{"detail": "<message in the user's language>", "code": "..."}`
+with the status of the error (communities.errors: 401/404/409/422/429; ServiceError
+subclasses carry their own status). Wrong payload types answer 422 with the fields at fault.
+"""
+
+import logging
+
+from django.core.exceptions import BadRequest, PermissionDenied, RequestDataTooBig, SuspiciousOperation
+from django.http import Http404
+from django.http.multipartparser import MultiPartParserError
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from casework.api import router as casework_router
+from communities.api import router as communities_router
+from communities.api_auth import api_auth
+from communities.errors import ServiceError
+from communities.notifications.api import router as notifications_router
+from partners.api import router as partners_router
+
+logger = logging.getLogger(__name__)
+
+api = NinjaAPI(
+    title="Leerkring API",
+    version="1",
+    description=(
+        "Learning circles, channels, messages and cases. Authenticate with the session (browser, "
+        "with CSRF token) or a personal access token: `Authorization: Bearer <token>`. A read-only "
+        "token answers 403 to anything but GET."
+    ),
+    urls_namespace="api-v1",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+    auth=api_auth,
+)
+api.add_router("/", communities_router)
+api.add_router("/", casework_router)
+api.add_router("/", notifications_router)
+api.add_router("/", partners_router)
+
+
+def error_response(request, status: int, detail: str, code: str, **extra):
+    return api.create_response(request, {"detail": detail, "code": code, **extra}, status=status)
+
+
+@api.exception_handler(ServiceError)
+def service_error(request, exc: ServiceError):
+    return error_response(request, exc.status, str(exc.message), exc.code)
+
+
+FIELD_PROBLEMS = {
+    "missing": lambda: _("is required"),
+    "string_type": lambda: _("must be text"),
+    "int_type": lambda: _("must be a whole number"),
+    "int_parsing": lambda: _("must be a whole number"),
+    "bool_type": lambda: _("must be true or false"),
+    "bool_parsing": lambda: _("must be true or false"),
+    "greater_than_equal": lambda: _("is too small"),
+    "less_than_equal": lambda: _("is too large"),
+    "literal_error": lambda: _("is not one of the allowed values"),
+    "model_attributes_type": lambda: _("must be a JSON object"),
+    "dict_type": lambda: _("must be a JSON object"),
+    "json_invalid": lambda: _("is not valid JSON"),
+}
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request, exc: ValidationError):
+    fields = []
+    for error in exc.errors:
+        location = [str(part) for part in error.get("loc", ())]
+        if location and location[0] in ("body", "query", "path", "header", "cookie", "form"):
+            location = location[1:]
+        if location and location[0] == "payload":
+            location = location[1:]
+        problem = FIELD_PROBLEMS.get(error.get("type"), lambda: _("is not valid"))()
+        fields.append({"field": ".".join(location) or None, "message": problem, "type": error.get("type")})
+    summary = "; ".join(f"{f['field']} {f['message']}" if f["field"] else f["message"] for f in fields)
+    detail = _("The request is not valid: %(problems)s.") % {"problems": summary}
+    return error_response(request, 422, detail, "invalid_payload", errors=fields)
+
+
+@api.exception_handler(AuthenticationError)
+def authentication_error(request, exc):
+    return error_response(request, 401, _("Log in, or send a personal access token, to do this."), "not_authenticated")
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return error_response(request, 404, _("This does not exist, or you may not see it."), "not_found")
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc: HttpError):
+    if exc.status_code == 400:
+        return error_response(request, 400, _("The request body is not valid JSON."), "bad_request")
+    return error_response(request, exc.status_code, str(exc), "error")
+
+
+@api.exception_handler(MultiPartParserError)
+@api.exception_handler(BadRequest)
+@api.exception_handler(SuspiciousOperation)
+def unreadable_request(request, exc):
+    """A body Django cannot read (e.g. multipart without a boundary): 400, as pages answer, not 500."""
+    if isinstance(exc, RequestDataTooBig):
+        return error_response(request, 413, _("The request is too large."), "too_large")
+    return error_response(
+        request, 400, _("The request cannot be read. Send JSON with Content-Type: application/json."), "bad_request"
+    )
+
+
+@api.exception_handler(PermissionDenied)
+def permission_denied(request, exc):
+    return error_response(request, 403, _("You may not do this."), "forbidden")
+
+
+@api.exception_handler(Exception)
+def unexpected_error(request, exc):
+    logger.exception("Unexpected error in the API", exc_info=exc)
+    return error_response(request, 500, _("Something went wrong on our side. Try again later."), "server_error")
+
+
+def api_path_not_found(request, rest=""):
+    """Unknown paths under /api/v1/ answer JSON too, never an HTML error page."""
+    return error_response(request, 404, _("This does not exist, or you may not see it."), "not_found")

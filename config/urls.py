@@ -1,0 +1,37 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path, re_path
+from django.views.generic import RedirectView
+from django.views.i18n import set_language
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps.views import sitemap
+from wagtail.documents import urls as wagtaildocs_urls
+
+from config.api import api as api_v1
+from config.api import api_path_not_found
+
+urlpatterns = [
+    path("django-admin/", admin.site.urls),
+    # The Wagtail admin signs in through the same rate-limited allauth login as the site.
+    path("cms/login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),
+    path("cms/", include(wagtailadmin_urls)),
+    path("documenten/", include(wagtaildocs_urls)),
+    path("accounts/", include("allauth.urls")),
+    path("taal/", set_language, name="set_language"),
+    path("api/v1/", api_v1.urls),
+    re_path(r"^api/v1/(?P<rest>.*)$", api_path_not_found),
+    path("sitemap.xml", sitemap),
+    path("", include("communities.notifications.urls")),
+    path("", include("communities.urls")),
+    path("", include("casework.urls")),
+    path("", include("partners.urls")),
+    path("", include("cms.urls")),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+urlpatterns.append(path("", include(wagtail_urls)))
