@@ -1,0 +1,441 @@
+// Leerkring live client (DESIGN.md, "Real-time protocol"): one WebSocket per tab.
+//
+// Enhances a channel page that works without JavaScript: inserts new messages into the
+// right thread, shows edits, deletions and who is typing, and counts unread messages of
+// the other channels in the sidebar. On a lost connection it reconnects with exponential
+// backoff and jitter and subscribes again with `since` = the newest message it has, so the
+// server sends exactly what was missed; a message already on the page is never added twice.
+//
+// Markup hooks (templates/communities/channel*.html): section[data-live-channel] with
+// data-last-message, article.lk-thread#thread-N, article.lk-message#message-N,
+// div.lk-replies[data-replies-of=N], span.lk-badge[data-unread-channel=N],
+// p.lk-typing[data-typing-for=N]. Texts come from {% live_client %} (JSON, translated).
+
+const TYPING_SEND_EVERY = 3000; // the server drops more frequent typing frames anyway
+const TYPING_SHOWN_FOR = 6000;
+const BACKOFF_FIRST = 500;
+const BACKOFF_MAX = 30000;
+const CLOSE_NOT_AUTHENTICATED = 4401;
+
+const section = document.querySelector("[data-live-channel]");
+if (section && "WebSocket" in window) {
+  start(section);
+}
+
+function readTexts() {
+  const node = document.getElementById("lk-live-texts");
+  const defaults = {
+    deleted: "This message has been deleted.",
+    hidden: "This message has been hidden by a facilitator.",
+    edited: "edited",
+    reply: "Reply",
+    edit: "Edit",
+    remove: "Delete",
+    report: "Report",
+    typingOne: "%(name)s is typing…",
+    typingTwo: "%(first)s and %(second)s are typing…",
+    typingMany: "Several people are typing…",
+    offline: "The connection was lost. Reconnecting…",
+    resync: "Many new messages have arrived.",
+    reload: "Reload the page",
+    locked: "This channel is closed: no new messages can be posted.",
+    loggedOut: "You have been logged out. Log in again to continue.",
+    newMessage: "New message from %(name)s",
+  };
+  try {
+    return { ...defaults, ...(node ? JSON.parse(node.textContent) : {}) };
+  } catch {
+    return defaults;
+  }
+}
+
+function fill(text, values) {
+  return text.replace(/%\((\w+)\)s/g, (_, key) => values[key] ?? "");
+}
+
+function idOrNull(value) {
+  const number = Number.parseInt(value, 10);
+  return Number.isFinite(number) && number >= 0 ? number : null;
+}
+
+function start(section) {
+  const texts = readTexts();
+  const me = Number.parseInt(document.body.dataset.userId, 10);
+  const current = Number.parseInt(section.dataset.liveChannel, 10);
+  const onlyThread = idOrNull(section.dataset.onlyThread); // a thread page shows one thread
+  const newThreads = section.dataset.newThreads !== "off"; // older pages get no new threads
+  const channelUrl = section.dataset.channelUrl; // for the links of inserted messages
+  const canPost = document.querySelector(".lk-composer") !== null;
+  // Newest message id known per channel; the current channel starts from the page itself.
+  const lastSeen = new Map([[current, idOrNull(section.dataset.lastMessage) ?? 0]]);
+  for (const badge of document.querySelectorAll("[data-unread-channel]")) {
+    const channel = Number.parseInt(badge.dataset.unreadChannel, 10);
+    if (channel !== current && !lastSeen.has(channel)) lastSeen.set(channel, null);
+  }
+  const typers = new Map(); // user id -> {name, until}
+  const status = makeStatus(section);
+  const announcer = makeAnnouncer(section);
+  let socket = null;
+  let attempt = 0;
+  let retryTimer = null;
+  let stopped = false;
+  let lastTypingSent = 0;
+  let sessionEnded = null; // the server's notice, until a new connection proves otherwise
+  let retriedSession = false;
+
+  function connect() {
+    clearTimeout(retryTimer);
+    const scheme = location.protocol === "https:" ? "wss:" : "ws:";
+    const ws = new WebSocket(`${scheme}//${location.host}/ws/`);
+    socket = ws;
+    ws.addEventListener("open", () => {
+      for (const [channel, since] of lastSeen) {
+        send({ type: "subscribe", channel, since });
+      }
+    });
+    ws.addEventListener("message", (event) => {
+      if (socket !== ws) return;
+      let frame;
+      try {
+        frame = JSON.parse(event.data);
+      } catch {
+        return;
+      }
+      handle(frame);
+    });
+    ws.addEventListener("close", (event) => {
+      if (socket !== ws) return; // an older socket, already replaced
+      socket = null;
+      if (stopped) return;
+      if (sessionEnded !== null || event.code === CLOSE_NOT_AUTHENTICATED) {
+        // The session ended. A password change moves the login to a new session key, so
+        // try once more at once with whatever cookie the browser has now; if that is
+        // refused too, this tab is logged out.
+        if (!retriedSession) {
+          retriedSession = true;
+          connect();
+          return;
+        }
+        stopped = true;
+        closeComposers();
+        status.show(sessionEnded ?? texts.loggedOut, texts.reload);
+        return;
+      }
+      status.show(texts.offline);
+      // Exponential backoff with jitter: many tabs that lost the same server do not all
+      // come back in the same instant.
+      const ceiling = Math.min(BACKOFF_MAX, BACKOFF_FIRST * 2 ** attempt);
+      attempt += 1;
+      retryTimer = setTimeout(connect, ceiling / 2 + Math.random() * (ceiling / 2));
+    });
+  }
+
+  function reconnectNow() {
+    if (!stopped && socket === null) {
+      attempt = 0;
+      connect();
+    }
+  }
+
+  function send(frame) {
+    if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(frame));
+  }
+
+  function handle(frame) {
+    switch (frame.type) {
+      case "subscribed":
+        if (frame.channel === current) {
+          attempt = 0;
+          sessionEnded = null;
+          retriedSession = false;
+          status.hide();
+        }
+        break;
+      case "message.created":
+        created(frame.channel, frame.message);
+        break;
+      case "message.edited":
+      case "message.deleted":
+        if (frame.channel === current) changed(frame.message);
+        break;
+      case "typing":
+        if (frame.channel === current && frame.user.id !== me) {
+          typers.set(frame.user.id, { name: frame.user.name, until: Date.now() + TYPING_SHOWN_FOR });
+          renderTyping();
+          setTimeout(renderTyping, TYPING_SHOWN_FOR + 50);
+        }
+        break;
+      case "resync":
+        if (frame.channel === current) {
+          status.show(texts.resync, texts.reload);
+        } else {
+          setBadge(frame.channel, "500+");
+          lastSeen.set(frame.channel, null);
+        }
+        break;
+      case "channel.updated":
+        if (frame.channel === current && (frame.locked || frame.archived)) {
+          closeComposers();
+          status.show(texts.locked);
+        }
+        break;
+      case "subscription.ended":
+        if (frame.channel !== undefined) lastSeen.delete(frame.channel);
+        if (frame.channel === current) {
+          closeComposers();
+          status.show(frame.detail, texts.reload);
+        }
+        break;
+      case "session.ended":
+        sessionEnded = frame.detail; // the server closes the socket next
+        break;
+      case "error":
+        console.warn("live:", frame.code, frame.detail);
+        break;
+      default:
+        // Frames for other modules on the page, e.g. `notification` for the unread badge
+        // (notifications.js): one socket per tab, shared through a DOM event.
+        document.dispatchEvent(new CustomEvent("lk:frame", { detail: frame }));
+        break;
+    }
+  }
+
+  function created(channel, message) {
+    if (!lastSeen.has(channel)) return; // its subscription ended
+    const known = lastSeen.get(channel);
+    if (known !== undefined && known !== null && message.id <= known && channel !== current) return;
+    lastSeen.set(channel, Math.max(known ?? 0, message.id));
+    if (channel !== current) {
+      if (message.author.id !== me) bumpBadge(channel);
+      return;
+    }
+    if (typers.delete(message.author.id)) renderTyping();
+    if (document.getElementById(`message-${message.id}`)) return; // already on the page
+    if (onlyThread !== null && message.thread !== onlyThread) return; // another thread
+    const element = renderMessage(message);
+    if (message.parent === null) {
+      if (!newThreads) return;
+      const thread = document.createElement("article");
+      thread.className = "lk-thread";
+      thread.id = `thread-${message.id}`;
+      thread.dataset.thread = String(message.id);
+      thread.append(element);
+      const first = section.querySelector(".lk-thread");
+      if (first) first.before(thread);
+      else {
+        section.querySelector(".lk-empty")?.remove();
+        section.append(thread);
+      }
+    } else {
+      const container = repliesContainer(message);
+      if (!container) return; // its thread is not on this page; the next reload shows it
+      container.append(element);
+    }
+    if (message.author.id !== me) announcer(fill(texts.newMessage, { name: message.author.name }));
+  }
+
+  function repliesContainer(message) {
+    const direct = section.querySelector(`[data-replies-of="${message.parent}"]`);
+    if (direct) return direct;
+    // Deep replies are shown flat under the deepest level the page renders.
+    const parent = document.getElementById(`message-${message.parent}`);
+    const enclosing = parent?.closest(".lk-replies");
+    if (enclosing) return enclosing;
+    return section.querySelector(`[data-replies-of="${message.thread}"]`);
+  }
+
+  function renderMessage(message) {
+    // The same markup as templates/communities/includes/thread.html.
+    const article = element("article", "lk-message lk-message--new");
+    article.id = `message-${message.id}`;
+    article.dataset.message = String(message.id);
+    article.dataset.parent = message.parent === null ? "" : String(message.parent);
+    article.dataset.depth = String(message.depth);
+    const header = element("header", "lk-message__header");
+    const author = element(message.author.id ? "a" : "span", "lk-message__author", message.author.name);
+    if (message.author.id) author.href = `/leden/${message.author.id}/`;
+    const time = element("time", "", formatTime(message.created));
+    time.dateTime = message.created;
+    if (channelUrl) {
+      const link = element("a", "lk-message__time");
+      link.href = `${channelUrl}${message.thread}/#message-${message.id}`;
+      link.append(time);
+      header.append(author, " ", link);
+    } else {
+      header.append(author, " ", time);
+    }
+    article.append(header, element("div", "lk-message__body"));
+    if (channelUrl && !(message.deleted || message.hidden)) article.append(actions(message));
+    const replies = element("div", "lk-replies");
+    replies.dataset.repliesOf = String(message.id);
+    article.append(replies);
+    fillBody(article, message);
+    return article;
+  }
+
+  function actions(message) {
+    const list = element("ul", "lk-message__actions");
+    const add = (text, href) => {
+      const link = element("a", "", text);
+      link.href = href;
+      const item = element("li");
+      item.append(link);
+      list.append(item);
+    };
+    if (canPost) add(texts.reply, `${channelUrl}${message.thread}/?antwoord=${message.id}#reageren`);
+    if (message.author.id === me) {
+      if (canPost) add(texts.edit, `${channelUrl}${message.id}/bewerken/`);
+      add(texts.remove, `${channelUrl}${message.id}/verwijderen/`);
+    } else {
+      add(texts.report, `${channelUrl}${message.id}/melden/`);
+    }
+    return list;
+  }
+
+  function fillBody(article, message) {
+    const body = article.querySelector(":scope > .lk-message__body");
+    if (!body) return;
+    if (message.deleted || message.hidden) {
+      article.classList.add("lk-message--removed");
+      body.replaceChildren(element("p", "", message.deleted ? texts.deleted : texts.hidden));
+      article.querySelector(":scope > .lk-message__actions")?.remove();
+      article.querySelector(":scope > .lk-reactions")?.remove();
+      for (const marker of article.querySelectorAll(":scope > .lk-message__header > span.lk-message__time")) marker.remove();
+      return;
+    }
+    // `html` is the server's sanitised rendering of the Markdown source (nh3), the same
+    // markup the page itself shows; everything else is set as text.
+    body.innerHTML = message.html;
+    const header = article.querySelector(":scope > .lk-message__header");
+    const marked = header && [...header.querySelectorAll("span.lk-message__time")].some((n) => n.textContent.trim() === texts.edited);
+    if (message.edited && header && !marked) {
+      header.append(" ", element("span", "lk-message__time lk-message__edited", texts.edited));
+    }
+  }
+
+  function changed(message) {
+    const article = document.getElementById(`message-${message.id}`);
+    if (article) fillBody(article, message);
+  }
+
+  function renderTyping() {
+    const line = document.querySelector(`[data-typing-for="${current}"]`);
+    if (!line) return;
+    const now = Date.now();
+    for (const [id, typer] of typers) if (typer.until <= now) typers.delete(id);
+    const names = [...typers.values()].map((typer) => typer.name);
+    if (names.length === 0) line.textContent = "";
+    else if (names.length === 1) line.textContent = fill(texts.typingOne, { name: names[0] });
+    else if (names.length === 2) line.textContent = fill(texts.typingTwo, { first: names[0], second: names[1] });
+    else line.textContent = texts.typingMany;
+  }
+
+  // A badge is "<span class=lk-badge>3<span class=lk-visually-hidden> unread</span></span>":
+  // only its leading number changes.
+  function badgeNumber(badge) {
+    let node = badge.firstChild;
+    if (!node || node.nodeType !== Node.TEXT_NODE) {
+      node = document.createTextNode("");
+      badge.prepend(node);
+    }
+    return node;
+  }
+
+  function bumpBadge(channel) {
+    const badge = document.querySelector(`[data-unread-channel="${channel}"]`);
+    if (!badge) return;
+    const count = Number.parseInt(badgeNumber(badge).textContent, 10);
+    setBadge(channel, String((Number.isFinite(count) && !badge.hidden ? count : 0) + 1));
+  }
+
+  function setBadge(channel, text) {
+    const badge = document.querySelector(`[data-unread-channel="${channel}"]`);
+    if (!badge) return;
+    badgeNumber(badge).textContent = text;
+    badge.hidden = false;
+  }
+
+  function closeComposers() {
+    for (const form of document.querySelectorAll(".lk-composer")) {
+      for (const control of form.querySelectorAll("textarea, input, button")) control.disabled = true;
+    }
+  }
+
+  // Typing: tell the others at most every few seconds while this person types.
+  document.addEventListener("input", (event) => {
+    if (!(event.target instanceof HTMLTextAreaElement) || !event.target.closest(".lk-composer")) return;
+    const now = Date.now();
+    if (now - lastTypingSent < TYPING_SEND_EVERY) return;
+    lastTypingSent = now;
+    send({ type: "typing", channel: current });
+  });
+
+  window.addEventListener("online", reconnectNow);
+  // Leaving the page closes the socket on purpose: no "connection lost" notice, no retry.
+  // A page restored from the back/forward cache connects again and catches up.
+  let leftPage = false;
+  window.addEventListener("pagehide", () => {
+    if (stopped) return;
+    leftPage = stopped = true;
+    clearTimeout(retryTimer);
+    socket?.close(1000);
+  });
+  window.addEventListener("pageshow", (event) => {
+    if (event.persisted && leftPage) {
+      leftPage = stopped = false;
+      attempt = 0;
+      connect();
+    }
+  });
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "visible") reconnectNow();
+  });
+  connect();
+}
+
+function element(tag, className = "", text = null) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== null) node.textContent = text;
+  return node;
+}
+
+function formatTime(iso) {
+  return new Intl.DateTimeFormat(document.documentElement.lang || undefined, {
+    dateStyle: "medium",
+    timeStyle: "short",
+  }).format(new Date(iso));
+}
+
+function makeStatus(section) {
+  const box = document.createElement("div");
+  box.className = "lk-alert lk-alert--warning";
+  box.setAttribute("role", "status");
+  box.hidden = true;
+  section.before(box);
+  return {
+    show(text, reloadText) {
+      box.replaceChildren(document.createTextNode(text));
+      if (reloadText) {
+        const link = document.createElement("a");
+        link.href = location.pathname + location.search;
+        link.textContent = reloadText;
+        box.append(" ", link);
+      }
+      box.hidden = false;
+    },
+    hide() {
+      box.hidden = true;
+    },
+  };
+}
+
+function makeAnnouncer(section) {
+  const region = document.createElement("p");
+  region.className = "lk-visually-hidden";
+  region.setAttribute("aria-live", "polite");
+  section.after(region);
+  return (text) => {
+    region.textContent = text;
+  };
+}
