@@ -1,0 +1,39 @@
+from .events import EventIndexPage, EventPage
+from .lessons import LessonIndexPage, LessonPage, LessonPageTheme
+from .news import NewsIndexPage, NewsPage, PublicationIndexPage, PublicationPage
+from .pages import (
+    ContentPage,
+    HomePage,
+    HomePageFeaturedProgramme,
+    PartnerIndexPage,
+    ProgrammeIndexPage,
+    ProgrammePage,
+)
+from .registrations import EventRegistration, NewsletterSubscription
+from .site_settings import FooterLink, SiteSettings
+from .snippets import ContactPerson, Network, Organisation
+
+__all__ = [
+    "ContactPerson",
+    "ContentPage",
+    "EventIndexPage",
+    "EventPage",
+    "EventRegistration",
+    "FooterLink",
+    "HomePage",
+    "HomePageFeaturedProgramme",
+    "LessonIndexPage",
+    "LessonPage",
+    "LessonPageTheme",
+    "Network",
+    "NewsIndexPage",
+    "NewsPage",
+    "NewsletterSubscription",
+    "Organisation",
+    "PartnerIndexPage",
+    "ProgrammeIndexPage",
+    "ProgrammePage",
+    "PublicationIndexPage",
+    "PublicationPage",
+    "SiteSettings",
+]

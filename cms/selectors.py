@@ -1,0 +1,67 @@
+"""Reads shared by pages, feeds and search. Each returns a queryset with a fixed number of queries."""
+
+from django.utils import timezone
+from wagtail.models import Page
+
+from .models import EventPage, LessonPage, NewsPage, ProgrammePage, PublicationPage
+
+
+def featured_programmes(*, home) -> list[ProgrammePage]:
+    featured = home.featured_programmes.select_related("programme")
+    return [item.programme for item in featured if item.programme.live]
+
+
+def programmes(*, index):
+    return ProgrammePage.objects.child_of(index).live().public().order_by("path")
+
+
+def programme_circles(*, programme):
+    """Listed circles linked to a programme (unlisted ones are never shown on public pages)."""
+    return programme.circles.listed().order_by("name")
+
+
+def upcoming_events(*, within=None, programme=None, limit: int | None = None):
+    """Events that have not ended yet, soonest first."""
+    events = EventPage.objects.live().public().filter(end__gte=timezone.now()).order_by("start", "pk")
+    if within is not None:
+        events = events.descendant_of(within)
+    if programme is not None:
+        events = events.filter(programme=programme)
+    return events[:limit] if limit else events
+
+
+def past_events(*, within=None):
+    events = EventPage.objects.live().public().filter(end__lt=timezone.now()).order_by("-start", "-pk")
+    return events.descendant_of(within) if within is not None else events
+
+
+def latest_news(*, within=None, limit: int | None = None):
+    news = NewsPage.objects.live().public().order_by("-date", "-first_published_at", "-pk")
+    if within is not None:
+        news = news.descendant_of(within)
+    return news[:limit] if limit else news
+
+
+def publications(*, index):
+    return (
+        PublicationPage.objects.child_of(index)
+        .live()
+        .public()
+        .select_related("document")
+        .order_by("-publication_date", "-pk")
+    )
+
+
+def lessons(*, index):
+    return (
+        LessonPage.objects.child_of(index)
+        .live()
+        .public()
+        .prefetch_related("themes")
+        .order_by("-date", "-pk")
+    )
+
+
+def public_page_search(*, query: str):
+    """Live pages without view restrictions, ranked by the search backend."""
+    return Page.objects.live().public().specific().search(query)
