@@ -1,0 +1,456 @@
+"""The circles part of the JSON API (/api/v1/). Same permissions and services as the pages.
+
+Lists are cursor-paginated: a response carries `next_cursor`; pass it back as `cursor`
+(circles, memberships) or `before` (messages) for the next page, `null` means the end.
+"""
+
+from datetime import datetime
+from typing import Literal
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema, Status
+from pydantic import Field, StrictBool, StrictInt, StrictStr
+
+from . import permissions, selectors, services
+from .api_auth import require_user
+from .errors import InvalidInput, NotFound
+from .models import Circle, Membership, Message, Reaction
+from .payloads import author_payload, message_payload
+
+router = Router(tags=["circles"])
+
+PAGE_SIZE = 50
+
+
+# --- Schemas ----------------------------------------------------------------------------
+
+
+class Error(Schema):
+    detail: str
+    code: str
+
+
+class Person(Schema):
+    id: int | None
+    name: str
+
+
+class MyMembership(Schema):
+    role: str
+    state: str
+
+
+class CircleOut(Schema):
+    id: int
+    slug: str
+    name: str
+    description: str
+    visibility: str
+    join_policy: str
+    archived: bool
+    member_count: int
+    url: str
+    my_membership: MyMembership | None
+
+
+class CirclePage(Schema):
+    items: list[CircleOut]
+    next_cursor: str | None
+
+
+class MembershipOut(Schema):
+    id: int
+    circle: str
+    user: Person
+    role: str
+    state: str
+
+
+class MembershipPage(Schema):
+    items: list[MembershipOut]
+    next_cursor: str | None
+
+
+class RoleIn(Schema):
+    role: StrictStr = Field(description="member, expert or facilitator")
+
+
+class InvitationIn(Schema):
+    email: StrictStr
+    role: StrictStr = "member"
+
+
+class InvitationOut(Schema):
+    id: int
+    email: str
+    role: str
+    expires_at: datetime
+
+
+class ChannelOut(Schema):
+    id: int
+    slug: str
+    name: str
+    topic: str
+    locked: bool
+    archived: bool
+    unread: int
+    url: str
+
+
+class ChannelIn(Schema):
+    name: StrictStr
+    topic: StrictStr = ""
+
+
+class ChannelPatch(Schema):
+    name: StrictStr | None = None
+    topic: StrictStr | None = None
+    locked: StrictBool | None = None
+    archived: StrictBool | None = None
+
+
+class ReactionOut(Schema):
+    kind: str
+    count: int
+    mine: bool
+
+
+class MessageOut(Schema):
+    id: int
+    channel: int
+    parent: int | None
+    thread: int
+    depth: int
+    author: Person
+    html: str
+    created: str
+    edited: str | None
+    deleted: bool
+    hidden: bool
+    reactions: list[ReactionOut]
+
+
+class MessagePage(Schema):
+    items: list[MessageOut]
+    next_cursor: str | None
+
+
+class MessageIn(Schema):
+    body: StrictStr = Field(description="Markdown, at most 20,000 characters")
+    parent: StrictInt | None = Field(None, description="id of the message this replies to")
+
+
+class MessageEditIn(Schema):
+    body: StrictStr
+
+
+class ReportIn(Schema):
+    reason: StrictStr
+
+
+class ReactionState(Schema):
+    kind: str
+    mine: bool
+
+
+# --- Helpers ----------------------------------------------------------------------------
+
+
+def _circle_out(circle: Circle, membership: Membership | None) -> dict:
+    mine = None
+    if membership is not None:
+        mine = {"role": membership.role, "state": membership.state}
+    return {
+        "id": circle.pk,
+        "slug": circle.slug,
+        "name": circle.name,
+        "description": circle.description,
+        "visibility": circle.visibility,
+        "join_policy": circle.join_policy,
+        "archived": circle.archived,
+        "member_count": getattr(circle, "member_count", 0),
+        "url": circle.get_absolute_url(),
+        "my_membership": mine,
+    }
+
+
+def _membership_out(membership: Membership) -> dict:
+    return {
+        "id": membership.pk,
+        "circle": membership.circle.slug,
+        "user": author_payload(membership.user),
+        "role": membership.role,
+        "state": membership.state,
+    }
+
+
+def _channel_out(channel) -> dict:
+    return {
+        "id": channel.pk,
+        "slug": channel.slug,
+        "name": channel.name,
+        "topic": channel.topic,
+        "locked": channel.locked,
+        "archived": channel.archived,
+        "unread": getattr(channel, "unread", 0),
+        "url": channel.get_absolute_url(),
+    }
+
+
+def _message_out(message: Message, reactions) -> dict:
+    return {
+        **message_payload(message),
+        "reactions": [{"kind": r.kind, "count": r.count, "mine": r.mine} for r in reactions],
+    }
+
+
+def _member_circle(request, slug):
+    return selectors.member_circle(request.user, slug)
+
+
+def _managed_membership(request, slug, membership_id) -> Membership:
+    require_user(request)
+    circle, _mine = _member_circle(request, slug)
+    permissions.require_facilitator(request.user, circle)
+    membership = Membership.objects.filter(pk=membership_id, circle=circle).select_related("user__profile").first()
+    if membership is None:
+        raise NotFound(_("This membership does not exist."))
+    membership.circle = circle
+    return membership
+
+
+def _int_cursor(cursor) -> int | None:
+    if cursor in (None, ""):
+        return None
+    try:
+        value = int(cursor)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise InvalidInput(_("This page link is not valid. Start again from the newest threads."), code="invalid_cursor")
+    return value
+
+
+# 400: a body that cannot be read as JSON (config.api); 403: CSRF failed or a read-only token; 413: too large.
+ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 409: Error, 413: Error, 422: Error, 429: Error}
+
+
+# --- Circles and memberships ------------------------------------------------------------
+
+
+@router.get("/circles", response={200: CirclePage, **ERRORS}, summary="Listed circles and your own")
+def list_circles(request, cursor: str | None = None):
+    after = _int_cursor(cursor)
+    mine = Q()
+    if request.user.is_authenticated:
+        mine = Q(memberships__user=request.user, memberships__state=Membership.State.ACTIVE)
+    queryset = selectors.circles_with_member_count(
+        Circle.objects.filter(Q(visibility=Circle.Visibility.LISTED, archived=False) | mine)
+    ).order_by("id")
+    if after is not None:
+        queryset = queryset.filter(id__gt=after)
+    circles = list(queryset[: PAGE_SIZE + 1])
+    more = len(circles) > PAGE_SIZE
+    circles = circles[:PAGE_SIZE]
+    memberships = selectors.memberships_by_circle(request.user)
+    return {
+        "items": [_circle_out(c, memberships.get(c.pk)) for c in circles],
+        "next_cursor": str(circles[-1].pk) if more else None,
+    }
+
+
+@router.get("/circles/{slug}", response={200: CircleOut, **ERRORS})
+def get_circle(request, slug: str):
+    circle = selectors.visible_circle(request.user, slug)
+    circle.member_count = circle.memberships.filter(state=Membership.State.ACTIVE).count()
+    own = Membership.objects.filter(user=request.user, circle=circle).first() if request.user.is_authenticated else None
+    return _circle_out(circle, own)
+
+
+@router.post("/circles/{slug}/join", response={201: MembershipOut, **ERRORS},
+             summary="Join an open circle, or ask to join one on request")
+def join_circle(request, slug: str):
+    user = require_user(request)
+    circle = selectors.visible_circle(user, slug)
+    return Status(201, _membership_out(services.circle_join(user=user, circle=circle)))
+
+
+@router.post("/circles/{slug}/leave", response={200: MembershipOut, **ERRORS},
+             summary="Leave a circle, or withdraw a request to join")
+def leave_circle(request, slug: str):
+    user = require_user(request)
+    circle = Circle.objects.filter(slug=slug).first()
+    if circle is None:
+        raise NotFound(_("This learning circle does not exist."))
+    return _membership_out(services.circle_leave(user=user, circle=circle))
+
+
+@router.get("/circles/{slug}/memberships", response={200: MembershipPage, **ERRORS},
+            summary="Members (facilitators may also list pending requests)")
+def list_memberships(request, slug: str, state: Literal["active", "pending"] = "active", cursor: str | None = None):
+    circle, mine = _member_circle(request, slug)
+    if state == "pending":
+        permissions.require_facilitator(request.user, circle)
+    after = _int_cursor(cursor)
+    queryset = Membership.objects.filter(circle=circle, state=state).select_related("user__profile").order_by("id")
+    if after is not None:
+        queryset = queryset.filter(id__gt=after)
+    items = list(queryset[: PAGE_SIZE + 1])
+    more = len(items) > PAGE_SIZE
+    items = items[:PAGE_SIZE]
+    for item in items:
+        item.circle = circle
+    return {"items": [_membership_out(m) for m in items], "next_cursor": str(items[-1].pk) if more else None}
+
+
+@router.post("/circles/{slug}/memberships/{membership_id}/approve", response={200: MembershipOut, **ERRORS})
+def approve_membership(request, slug: str, membership_id: int):
+    membership = _managed_membership(request, slug, membership_id)
+    return _membership_out(services.membership_approve(facilitator=request.user, membership=membership))
+
+
+@router.post("/circles/{slug}/memberships/{membership_id}/decline", response={200: MembershipOut, **ERRORS})
+def decline_membership(request, slug: str, membership_id: int):
+    membership = _managed_membership(request, slug, membership_id)
+    return _membership_out(services.membership_decline(facilitator=request.user, membership=membership))
+
+
+@router.patch("/circles/{slug}/memberships/{membership_id}", response={200: MembershipOut, **ERRORS},
+              summary="Change a member's role")
+def change_role(request, slug: str, membership_id: int, payload: RoleIn):
+    membership = _managed_membership(request, slug, membership_id)
+    return _membership_out(
+        services.membership_change_role(facilitator=request.user, membership=membership, role=payload.role)
+    )
+
+
+@router.delete("/circles/{slug}/memberships/{membership_id}", response={200: MembershipOut, **ERRORS},
+               summary="Remove a member from the circle")
+def remove_membership(request, slug: str, membership_id: int):
+    membership = _managed_membership(request, slug, membership_id)
+    return _membership_out(services.membership_remove(facilitator=request.user, membership=membership))
+
+
+@router.post("/circles/{slug}/invitations", response={201: InvitationOut, **ERRORS},
+             summary="Invite someone by email (the link is emailed, never returned)")
+def create_invitation(request, slug: str, payload: InvitationIn):
+    user = require_user(request)
+    circle, _mine = _member_circle(request, slug)
+    invitation, _token = services.invitation_create(facilitator=user, circle=circle, email=payload.email, role=payload.role)
+    return Status(
+        201, {"id": invitation.pk, "email": invitation.email, "role": invitation.role, "expires_at": invitation.expires_at}
+    )
+
+
+# --- Channels ---------------------------------------------------------------------------
+
+
+@router.get("/circles/{slug}/channels", response={200: list[ChannelOut], **ERRORS},
+            summary="Channels with your unread counts")
+def list_channels(request, slug: str):
+    circle, _mine = _member_circle(request, slug)
+    return [_channel_out(c) for c in selectors.channels_with_unread(request.user, circle)]
+
+
+@router.post("/circles/{slug}/channels", response={201: ChannelOut, **ERRORS})
+def create_channel(request, slug: str, payload: ChannelIn):
+    user = require_user(request)
+    circle, _mine = _member_circle(request, slug)
+    channel = services.channel_create(facilitator=user, circle=circle, name=payload.name, topic=payload.topic)
+    return Status(201, _channel_out(channel))
+
+
+@router.patch("/circles/{slug}/channels/{channel_slug}", response={200: ChannelOut, **ERRORS},
+              summary="Rename, lock/unlock or archive a channel")
+def update_channel(request, slug: str, channel_slug: str, payload: ChannelPatch):
+    user = require_user(request)
+    circle, _mine = _member_circle(request, slug)
+    channel = selectors.channel_in_circle(circle, channel_slug)
+    permissions.require_facilitator(user, circle)
+    channel = services.channel_update(facilitator=user, channel=channel, **payload.dict(exclude_unset=True))
+    return _channel_out(channel)
+
+
+# --- Messages ---------------------------------------------------------------------------
+
+
+@router.get("/circles/{slug}/channels/{channel_slug}/messages", response={200: MessagePage, **ERRORS},
+            summary="Messages of a channel, newest first")
+def list_messages(request, slug: str, channel_slug: str, before: str | None = None,
+                  limit: int = Query(PAGE_SIZE, ge=1, le=selectors.MAX_API_PAGE)):
+    circle, _mine = _member_circle(request, slug)
+    channel = selectors.channel_in_circle(circle, channel_slug)
+    items, reactions, next_cursor = selectors.channel_messages(request.user, channel, before=before, limit=limit)
+    return {"items": [_message_out(m, reactions[m.pk]) for m in items], "next_cursor": next_cursor}
+
+
+@router.post("/circles/{slug}/channels/{channel_slug}/messages", response={201: MessageOut, **ERRORS},
+             summary="Post a message, or a reply with `parent`")
+def post_message(request, slug: str, channel_slug: str, payload: MessageIn):
+    user = require_user(request)
+    circle, _mine = _member_circle(request, slug)
+    channel = selectors.channel_in_circle(circle, channel_slug)
+    parent = None
+    if payload.parent is not None:
+        parent = Message.objects.filter(pk=payload.parent, channel__circle=circle).first()
+        if parent is None:
+            raise InvalidInput(_("You can only reply to a message in the same channel."), code="wrong_parent")
+    message = services.message_post(author=user, channel=channel, body=payload.body, parent=parent)
+    return Status(201, _message_out(message, selectors.reaction_counts(user, [message.pk])[message.pk]))
+
+
+@router.get("/messages/{message_id}", response={200: MessageOut, **ERRORS})
+def get_message(request, message_id: int):
+    message = selectors.readable_message(request.user, message_id)
+    return _message_out(message, selectors.reaction_counts(request.user, [message.pk])[message.pk])
+
+
+@router.patch("/messages/{message_id}", response={200: MessageOut, **ERRORS}, summary="Edit your own message")
+def edit_message(request, message_id: int, payload: MessageEditIn):
+    user = require_user(request)
+    message = selectors.readable_message(user, message_id)
+    message = services.message_edit(editor=user, message=message, body=payload.body)
+    return _message_out(message, selectors.reaction_counts(user, [message.pk])[message.pk])
+
+
+@router.delete("/messages/{message_id}", response={200: MessageOut, **ERRORS},
+               summary="Delete your own message (the thread keeps its place)")
+def delete_message(request, message_id: int):
+    user = require_user(request)
+    message = selectors.readable_message(user, message_id)
+    message = services.message_delete(actor=user, message=message)
+    return _message_out(message, selectors.reaction_counts(user, [message.pk])[message.pk])
+
+
+@router.post("/messages/{message_id}/hide", response={200: MessageOut, **ERRORS}, summary="Hide a message (facilitators)")
+def hide_message(request, message_id: int):
+    user = require_user(request)
+    message = selectors.readable_message(user, message_id)
+    message = services.message_hide(moderator=user, message=message)
+    return _message_out(message, selectors.reaction_counts(user, [message.pk])[message.pk])
+
+
+@router.post("/messages/{message_id}/report", response={201: dict, **ERRORS}, summary="Report a message to the facilitators")
+def report_message(request, message_id: int, payload: ReportIn):
+    user = require_user(request)
+    message = selectors.readable_message(user, message_id)
+    report = services.message_report(reporter=user, message=message, reason=payload.reason)
+    return Status(201, {"id": report.pk})
+
+
+@router.put("/messages/{message_id}/reactions/{kind}", response={200: ReactionState, **ERRORS},
+            summary="Add one of the fixed reactions: " + ", ".join(Reaction.Kind.values))
+def add_reaction(request, message_id: int, kind: str):
+    user = require_user(request)
+    message = selectors.readable_message(user, message_id)
+    return {"kind": kind, "mine": services.reaction_set(user=user, message=message, kind=kind, on=True)}
+
+
+@router.delete("/messages/{message_id}/reactions/{kind}", response={200: ReactionState, **ERRORS},
+               summary="Take back a reaction")
+def remove_reaction(request, message_id: int, kind: str):
+    user = require_user(request)
+    message = selectors.readable_message(user, message_id)
+    return {"kind": kind, "mine": services.reaction_set(user=user, message=message, kind=kind, on=False)}

@@ -1,0 +1,47 @@
+"""Errors raised by service functions; views turn them into form errors, the API into JSON.
+
+Every error carries a translated, user-facing message. `status` is the HTTP status the API
+answers with.
+"""
+
+
+class ServiceError(Exception):
+    status = 400
+    code = "invalid"
+
+    def __init__(self, message, *, code: str | None = None):
+        super().__init__(message)
+        self.message = message
+        if code:
+            self.code = code
+
+
+class NotAuthenticated(ServiceError):
+    """The API call needs a signed-in user (session) or a personal access token."""
+
+    status = 401
+    code = "not_authenticated"
+
+
+class InvalidInput(ServiceError):
+    status = 422
+    code = "invalid"
+
+
+class NotFound(ServiceError):
+    """The requester may not see the object, or it does not exist: the same answer for both."""
+
+    status = 404
+    code = "not_found"
+
+
+class Conflict(ServiceError):
+    """The request is well-formed but the object's state does not allow it (locked, wrong phase)."""
+
+    status = 409
+    code = "conflict"
+
+
+class RateLimited(ServiceError):
+    status = 429
+    code = "rate_limited"

@@ -1,0 +1,123 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .circles import Circle
+
+MESSAGE_MAX_LENGTH = 20_000
+
+
+class Channel(models.Model):
+    circle = models.ForeignKey(Circle, on_delete=models.CASCADE, related_name="channels")
+    name = models.CharField(_("name"), max_length=80)
+    slug = models.SlugField(_("slug"), max_length=80)
+    topic = models.CharField(_("topic"), max_length=250, blank=True)
+    locked = models.BooleanField(_("locked"), default=False)
+    archived = models.BooleanField(_("archived"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["circle", "slug"], name="unique_channel_slug_per_circle")]
+        verbose_name = _("channel")
+        verbose_name_plural = _("channels")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("communities:channel", args=[self.circle.slug, self.slug])
+
+
+class Message(models.Model):
+    """A post in a channel. `thread` is the root message; roots have thread == None.
+
+    Deleting keeps the row (deleted_at set, body cleared) so the thread stays intact.
+    """
+
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="messages"
+    )
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="replies")
+    thread = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="thread_messages"
+    )
+    depth = models.PositiveSmallIntegerField(default=0)
+    body_source = models.TextField(max_length=MESSAGE_MAX_LENGTH)
+    body_html = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    hidden_at = models.DateTimeField(null=True, blank=True)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # On thread roots: when the thread last saw a reply, for "newest activity first".
+    last_activity_at = models.DateTimeField(null=True, blank=True)
+    reply_count = models.PositiveIntegerField(default=0)
+    # On thread roots: the highest message id in the thread (the root's own id until the first
+    # reply). Threads are ordered by it; ids only grow, so a cursor over it is exact.
+    last_message_id = models.BigIntegerField(default=0)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [
+            models.Index(fields=["channel", "id"]),
+            models.Index(fields=["channel", "thread", "last_activity_at"]),
+            models.Index(fields=["thread", "id"]),
+            models.Index(fields=["channel", "thread", "last_message_id"], name="message_thread_activity"),
+        ]
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+
+    def __str__(self):
+        return f"#{self.pk} in {self.channel_id}"
+
+    @property
+    def thread_id_or_self(self):
+        return self.thread_id or self.pk
+
+    @property
+    def is_removed(self):
+        return self.deleted_at is not None or self.hidden_at is not None
+
+
+class Reaction(models.Model):
+    class Kind(models.TextChoices):
+        THUMBS_UP = "thumbs_up", "👍"
+        HEART = "heart", "❤️"
+        IDEA = "idea", "💡"
+        THANKS = "thanks", "🙏"
+        QUESTION = "question", "❓"
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="reactions")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=16, choices=Kind)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["message", "user", "kind"], name="one_reaction_per_kind")]
+
+
+class ReadMarker(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="read_markers")
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="read_markers")
+    last_read_message_id = models.BigIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "channel"], name="one_read_marker")]
+
+
+class MessageReport(models.Model):
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="reports")
+    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    reason = models.TextField(_("reason"), max_length=2000)
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["message", "reporter"], name="one_report_per_reporter")]

@@ -1,0 +1,21 @@
+"""`notifications_unread` for the header badge: counted once, and only when a template uses it."""
+
+
+class _LazyCount:
+    def __init__(self, user):
+        self.user = user
+        self._value = None
+
+    def __call__(self) -> int:  # templates call callables: {{ notifications_unread }}
+        if self._value is None:
+            from .selectors import unread_count
+
+            self._value = unread_count(self.user)
+        return self._value
+
+
+def notifications(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {"notifications_unread": _LazyCount(user)}

@@ -1,0 +1,374 @@
+"""Reads shared by pages and the API, each with a fixed number of queries.
+
+Thread lists use a cursor over `last_message_id` (the newest message id of a thread) plus a
+snapshot: the highest message id when the first page was shown. A thread that gets a reply
+while someone pages through the list keeps the place it had at the snapshot, so no thread is
+skipped or shown twice; new activity shows on the first page at the next visit.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, IntegerField, Max, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+
+from . import permissions
+from .errors import InvalidInput, NotFound
+from .models import Channel, Circle, Membership, Message, Reaction, ReadMarker
+
+MAX_NESTING = 3  # deeper replies are shown flat, with "in reply to"
+THREADS_PER_PAGE = 50
+MESSAGES_PER_API_PAGE = 50
+MAX_API_PAGE = 200
+
+
+# --- Circles ----------------------------------------------------------------------------
+
+
+def circles_with_member_count(queryset=None):
+    queryset = Circle.objects.all() if queryset is None else queryset
+    return queryset.annotate(
+        member_count=Count("memberships", filter=Q(memberships__state=Membership.State.ACTIVE), distinct=True)
+    )
+
+
+def listed_circles():
+    return circles_with_member_count(Circle.objects.listed()).order_by("name", "id")
+
+
+def memberships_by_circle(user) -> dict[int, Membership]:
+    if not getattr(user, "is_authenticated", False):
+        return {}
+    return {m.circle_id: m for m in Membership.objects.filter(user=user)}
+
+
+def my_circles(user):
+    if not getattr(user, "is_authenticated", False):
+        return Circle.objects.none()
+    return circles_with_member_count(
+        Circle.objects.filter(memberships__user=user, memberships__state=Membership.State.ACTIVE)
+    ).order_by("name")
+
+
+def visible_circle(user, slug) -> Circle:
+    """The circle if the user may see at least its public description; otherwise NotFound."""
+    circle = Circle.objects.filter(slug=slug).first()
+    if circle is None or not permissions.can_see_circle_description(user, circle):
+        raise NotFound(_("This learning circle does not exist."))
+    return circle
+
+
+def member_circle(user, slug) -> tuple[Circle, Membership]:
+    circle = Circle.objects.filter(slug=slug).first()
+    if circle is None:
+        raise NotFound(_("This learning circle does not exist."))
+    return circle, permissions.require_member(user, circle)
+
+
+def circle_members(circle: Circle):
+    return (
+        Membership.objects.active()
+        .filter(circle=circle)
+        .select_related("user__profile")
+        .order_by("role", "user__profile__display_name", "user_id")
+    )
+
+
+def role_order(memberships):
+    """Facilitators first, then experts, then members."""
+    rank = {Membership.Role.FACILITATOR: 0, Membership.Role.EXPERT: 1, Membership.Role.MEMBER: 2}
+    return sorted(memberships, key=lambda m: (rank.get(m.role, 9), m.user.profile.display_name.lower()))
+
+
+def pending_requests(circle: Circle):
+    return (
+        Membership.objects.filter(circle=circle, state=Membership.State.PENDING)
+        .select_related("user__profile")
+        .order_by("created_at")
+    )
+
+
+# --- Channels ---------------------------------------------------------------------------
+
+
+def channels_with_unread(user, circle: Circle, *, include_archived: bool = True):
+    """The circle's channels, each with `last_read` and `unread` (messages of others after it)."""
+    last_read = Subquery(
+        ReadMarker.objects.filter(user=user, channel=OuterRef("pk")).values("last_read_message_id")[:1],
+        output_field=IntegerField(),
+    )
+    unread = Subquery(
+        Message.objects.filter(
+            channel=OuterRef("pk"), id__gt=OuterRef("last_read"), deleted_at__isnull=True, hidden_at__isnull=True
+        )
+        .exclude(author=user)
+        .order_by()
+        .values("channel")
+        .annotate(n=Count("id"))
+        .values("n")[:1],
+        output_field=IntegerField(),
+    )
+    queryset = (
+        circle.channels.annotate(last_read=Coalesce(last_read, Value(0)))
+        .annotate(unread=Coalesce(unread, Value(0)))
+        .order_by("archived", "name")
+    )
+    if not include_archived:
+        queryset = queryset.filter(archived=False)
+    return list(queryset)
+
+
+def channel_in_circle(circle: Circle, slug) -> Channel:
+    channel = Channel.objects.filter(circle=circle, slug=slug).first()
+    if channel is None:
+        raise NotFound(_("This channel does not exist."))
+    channel.circle = circle
+    return channel
+
+
+# --- Threads ----------------------------------------------------------------------------
+
+
+@dataclass
+class ReactionCount:
+    kind: str
+    emoji: str
+    label: str
+    count: int
+    mine: bool
+
+
+@dataclass
+class MessageNode:
+    message: Message
+    children: list = field(default_factory=list)
+    reactions: list = field(default_factory=list)
+    is_new: bool = False
+    in_reply_to: Message | None = None  # set on replies shown flattened
+    author_role: str | None = None
+    closes: range = range(0)  # how many </div></article> follow this node (flat rendering)
+
+
+@dataclass
+class ThreadView:
+    root: Message
+    nodes: list  # depth-first order, see MessageNode.closes
+    has_new: bool
+    key: int
+    show_new_marker: bool = False  # the first thread with messages since the last visit
+
+
+@dataclass
+class ThreadPage:
+    threads: list
+    snapshot: int
+    next_cursor: str | None
+    first_new_message_id: int | None
+
+
+def _parse_thread_cursor(cursor) -> tuple[int, int] | None:
+    if not cursor:
+        return None
+    try:
+        snapshot, key = (int(part) for part in str(cursor).split("-"))
+    except ValueError:
+        raise InvalidInput(_("This page link is not valid. Start again from the newest threads."), code="invalid_cursor") from None
+    if snapshot < 0 or key < 0:
+        raise InvalidInput(_("This page link is not valid. Start again from the newest threads."), code="invalid_cursor")
+    return snapshot, key
+
+
+def reaction_counts(user, message_ids) -> dict[int, list[ReactionCount]]:
+    rows = (
+        Reaction.objects.filter(message_id__in=message_ids)
+        .values("message_id", "kind")
+        .annotate(n=Count("id"), mine=Count("id", filter=Q(user_id=getattr(user, "pk", None))))
+        .order_by()
+    )
+    found = defaultdict(dict)
+    for row in rows:
+        found[row["message_id"]][row["kind"]] = (row["n"], row["mine"] > 0)
+    labels = reaction_labels()
+    kinds = [(kind, str(emoji), labels[kind]) for kind, emoji in Reaction.Kind.choices]
+    result = {}
+    for message_id in message_ids:
+        counts = found.get(message_id, {})
+        result[message_id] = [ReactionCount(kind, emoji, label, *counts.get(kind, (0, False))) for kind, emoji, label in kinds]
+    return result
+
+
+def reaction_labels() -> dict[str, str]:
+    return {
+        "thumbs_up": _("Agree"),
+        "heart": _("Appreciate"),
+        "idea": _("Insightful"),
+        "thanks": _("Thanks"),
+        "question": _("Question"),
+    }
+
+
+def channel_threads(user, channel: Channel, *, cursor=None, last_read: int = 0, per_page: int | None = None) -> ThreadPage:
+    per_page = per_page or THREADS_PER_PAGE
+    parsed = _parse_thread_cursor(cursor)
+    roots_qs = Message.objects.filter(channel=channel, thread__isnull=True).select_related("author__profile")
+    if parsed is None:
+        roots = list(roots_qs.order_by("-last_message_id")[: per_page + 1])
+        snapshot = roots[0].last_message_id if roots else 0
+    else:
+        snapshot, key = parsed
+        roots = list(
+            roots_qs.filter(last_message_id__lte=snapshot, last_message_id__lt=key).order_by("-last_message_id")[
+                : per_page + 1
+            ]
+        )
+        # Threads with replies after the snapshot: their place is that of their last message at the snapshot.
+        bumped = roots_qs.filter(last_message_id__gt=snapshot, id__lte=snapshot).annotate(
+            key_at_snapshot=Coalesce(Max("thread_messages__id", filter=Q(thread_messages__id__lte=snapshot)), "id")
+        ).filter(key_at_snapshot__lt=key)
+        for root in bumped:
+            root.last_message_id_at_snapshot = root.key_at_snapshot
+            roots.append(root)
+    for root in roots:
+        root.sort_key = getattr(root, "last_message_id_at_snapshot", root.last_message_id)
+    roots.sort(key=lambda r: r.sort_key, reverse=True)
+    has_more = len(roots) > per_page
+    roots = roots[:per_page]
+    next_cursor = f"{snapshot}-{roots[-1].sort_key}" if has_more and roots else None
+    threads = build_threads(user, roots, last_read=last_read)
+    first_new = next((n.message.pk for t in threads for n in t.nodes if n.is_new), None)
+    first_new_thread = next((t for t in threads if t.has_new), None)
+    if first_new_thread is not None:
+        first_new_thread.show_new_marker = True
+    return ThreadPage(threads=threads, snapshot=snapshot, next_cursor=next_cursor, first_new_message_id=first_new)
+
+
+def build_threads(user, roots: list[Message], *, last_read: int = 0) -> list[ThreadView]:
+    """The full threads of these roots, two queries whatever their number and size."""
+    if not roots:
+        return []
+    replies = list(
+        Message.objects.filter(thread_id__in=[r.pk for r in roots]).select_related("author__profile").order_by("id")
+    )
+    everything = [*roots, *replies]
+    reactions = reaction_counts(user, [m.pk for m in everything])
+    by_id = {m.pk: m for m in everything}
+    children = defaultdict(list)
+    for reply in replies:
+        children[reply.parent_id].append(reply)
+    author_ids = {m.author_id for m in everything if m.author_id}
+    roles = dict(
+        Membership.objects.active()
+        .filter(circle__channels__id=roots[0].channel_id, user_id__in=author_ids)
+        .values_list("user_id", "role")
+    )
+    me = getattr(user, "pk", None)
+    threads = []
+    for root in roots:
+        nodes = []
+        # Iterative depth-first walk; `extra` counts the ancestors whose containers close after this subtree.
+        stack = [(root, 0)]
+        while stack:
+            message, extra = stack.pop()
+            node = MessageNode(
+                message=message,
+                reactions=reactions[message.pk],
+                is_new=bool(last_read) and message.pk > last_read and message.author_id != me,
+                author_role=roles.get(message.author_id),
+            )
+            if message.depth > MAX_NESTING:
+                node.in_reply_to = by_id.get(message.parent_id)
+            kids = children.get(message.pk, [])
+            node.children = kids
+            if not kids:
+                node.closes = range(1 + extra)
+            else:
+                stack.append((kids[-1], extra + 1))
+                for kid in reversed(kids[:-1]):
+                    stack.append((kid, 0))
+            nodes.append(node)
+        threads.append(
+            ThreadView(root=root, nodes=nodes, has_new=any(n.is_new for n in nodes), key=getattr(root, "sort_key", 0))
+        )
+    return threads
+
+
+def thread_root(channel: Channel, message_id) -> Message:
+    root = (
+        Message.objects.filter(channel=channel, pk=message_id, thread__isnull=True)
+        .select_related("author__profile")
+        .first()
+    )
+    if root is None:
+        raise NotFound(_("This message does not exist."))
+    return root
+
+
+def message_in_circle(circle: Circle, channel_slug, message_id) -> Message:
+    message = (
+        Message.objects.filter(pk=message_id, channel__circle=circle, channel__slug=channel_slug)
+        .select_related("channel", "author__profile")
+        .first()
+    )
+    if message is None:
+        raise NotFound(_("This message does not exist."))
+    message.channel.circle = circle
+    return message
+
+
+def readable_message(user, message_id) -> Message:
+    message = Message.objects.filter(pk=message_id).select_related("channel__circle", "author__profile").first()
+    if message is None or not permissions.can_read_channel(user, message.channel):
+        raise NotFound(_("This message does not exist."))
+    return message
+
+
+# --- Messages (API) ---------------------------------------------------------------------
+
+
+def _parse_id_cursor(cursor) -> int | None:
+    if cursor in (None, ""):
+        return None
+    try:
+        value = int(cursor)
+    except (TypeError, ValueError):
+        raise InvalidInput(_("This page link is not valid. Start again from the newest threads."), code="invalid_cursor") from None
+    if value < 1:
+        raise InvalidInput(_("This page link is not valid. Start again from the newest threads."), code="invalid_cursor")
+    return value
+
+
+def channel_messages(user, channel: Channel, *, before=None, limit: int = MESSAGES_PER_API_PAGE):
+    """Messages newest first; `before` is the cursor (an id). New messages only ever come before page one."""
+    before = _parse_id_cursor(before)
+    queryset = Message.objects.filter(channel=channel).select_related("author__profile").order_by("-id")
+    if before is not None:
+        queryset = queryset.filter(id__lt=before)
+    items = list(queryset[: limit + 1])
+    has_more = len(items) > limit
+    items = items[:limit]
+    reactions = reaction_counts(user, [m.pk for m in items])
+    return items, reactions, (str(items[-1].pk) if has_more else None)
+
+
+# --- Audit log --------------------------------------------------------------------------
+
+
+def audit_entries(circle: Circle):
+    from .models import AuditEntry
+
+    return AuditEntry.objects.filter(circle=circle).select_related("actor__profile", "target_user__profile").order_by("-id")
+
+
+# --- Account deletion -------------------------------------------------------------------
+
+
+def circles_only_led_by(user) -> list[Circle]:
+    """Circles that would be left without a facilitator, while other members remain, if `user` left."""
+    circles = []
+    led = Membership.objects.active().filter(user=user, role=Membership.Role.FACILITATOR, circle__archived=False)
+    for membership in led.select_related("circle"):
+        others = Membership.objects.active().filter(circle_id=membership.circle_id).exclude(user=user)
+        if others.exists() and not others.filter(role=Membership.Role.FACILITATOR).exists():
+            circles.append(membership.circle)
+    return circles

@@ -1,0 +1,78 @@
+"""Shared plumbing of the circle pages: who gets in, and service errors turned into pages.
+
+Inside a circle, someone who may not see a page gets 404 (signed in) or the login page
+(anonymous, whatever the URL), so that neither answer tells whether the circle exists.
+"""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404
+from django.shortcuts import redirect
+
+from . import permissions, selectors
+from .errors import NotFound, ServiceError
+
+
+def _anonymous(request):
+    return redirect_to_login(request.get_full_path())
+
+
+def not_found_as_404(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as error:
+            raise Http404(error.message) from None
+
+    return wrapper
+
+
+def member_required(view):
+    """Passes `circle` and `membership` (the requester's active one) instead of `slug`."""
+
+    @wraps(view)
+    def wrapper(request, slug, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return _anonymous(request)
+        try:
+            circle, membership = selectors.member_circle(request.user, slug)
+            return view(request, circle, membership, *args, **kwargs)
+        except NotFound as error:
+            raise Http404(error.message) from None
+
+    return wrapper
+
+
+def facilitator_required(view):
+    @wraps(view)
+    def wrapper(request, slug, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return _anonymous(request)
+        try:
+            circle, _membership = selectors.member_circle(request.user, slug)
+            membership = permissions.require_facilitator(request.user, circle)
+            return view(request, circle, membership, *args, **kwargs)
+        except NotFound as error:
+            raise Http404(error.message) from None
+
+    return wrapper
+
+
+def error_redirect(request, error: ServiceError, to):
+    """For a refused button press: show the reason on the page the button was on."""
+    if isinstance(error, NotFound):
+        raise Http404(error.message)
+    messages.error(request, error.message)
+    return redirect(to)
+
+
+def safe_next(request, fallback: str) -> str:
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return fallback
