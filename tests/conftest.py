@@ -1,0 +1,53 @@
+import os
+
+import pytest
+
+SCALEOUT = bool(os.environ.get("DATABASE_URL")) and bool(os.environ.get("REDIS_URL"))
+
+
+def pytest_collection_modifyitems(config, items):
+    skip_embedded = pytest.mark.skip(reason="scale-out lane only (needs DATABASE_URL and REDIS_URL)")
+    for item in items:
+        if "scaleout" in item.keywords and not SCALEOUT:
+            item.add_marker(skip_embedded)
+        _serialize_transactional(item)
+
+
+def _serialize_transactional(item):
+    """Every transactional test restores the rows data migrations made (Wagtail's root page,
+    the editorial groups and workflow) when it ends.
+
+    Mixing flushed and serialized transactional tests breaks the latter (content types are
+    re-created by the flush and then clash with the serialized copy), so it is all or none.
+    """
+    marker = item.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or "transactional_db" in getattr(
+        item, "fixturenames", ()
+    )
+    if transactional:
+        kwargs = dict(marker.kwargs) if marker is not None else {}
+        kwargs.update(transaction=True, serialized_rollback=True)
+        item.add_marker(pytest.mark.django_db(**kwargs), append=False)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache_and_media(settings, tmp_path):
+    """Each test starts with an empty cache (rate limits) and private file storage."""
+    from django.core.cache import cache
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    storages = dict(settings.STORAGES)
+    storages["private"] = {**storages["private"], "OPTIONS": {"location": tmp_path / "private", "base_url": None}}
+    settings.STORAGES = storages
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def captured_events(monkeypatch):
+    """Events as sent to the channel layer (after commit), like Zulip's capture_send_event_calls."""
+    sent = []
+    monkeypatch.setattr("communities.events.send_event_now", lambda group, event: sent.append((group, event)))
+    return sent

@@ -1,0 +1,46 @@
+"""The scale-out lane really talks to PostgreSQL and Redis (skipped only on the embedded lane)."""
+
+import asyncio
+import uuid
+
+import pytest
+from channels.layers import get_channel_layer
+from django.core.cache import cache
+from django.db import connection
+
+pytestmark = pytest.mark.scaleout
+
+
+@pytest.mark.django_db
+def test_database_is_postgresql():
+    assert connection.vendor == "postgresql"
+    with connection.cursor() as cursor:
+        cursor.execute("select version()")
+        assert cursor.fetchone()[0].startswith("PostgreSQL")
+
+
+def test_cache_is_redis():
+    key = f"probe-{uuid.uuid4()}"
+    cache.set(key, "hallo", 10)
+    assert cache.get(key) == "hallo"
+    from django.core.cache import caches
+
+    assert type(caches["default"]).__name__ == "RedisCache"
+
+
+async def test_channel_layer_round_trip_through_redis():
+    layer = get_channel_layer()
+    from channels_redis.core import RedisChannelLayer
+    from channels_redis.pubsub import RedisPubSubChannelLayer
+
+    # communities.layers.ResumingPubSubChannelLayer (the default) is a RedisPubSubChannelLayer.
+    assert isinstance(layer, (RedisPubSubChannelLayer, RedisChannelLayer))
+    channel = await layer.new_channel()
+    group = f"probe-{uuid.uuid4().hex}"
+    await layer.group_add(group, channel)
+    try:
+        await layer.group_send(group, {"type": "probe.message", "text": "hallo"})
+        message = await asyncio.wait_for(layer.receive(channel), timeout=5)
+    finally:
+        await layer.group_discard(group, channel)
+    assert message == {"type": "probe.message", "text": "hallo"}

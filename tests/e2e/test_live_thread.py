@@ -1,0 +1,96 @@
+"""Two members in two browsers: a reply appears live in the right thread, without a reload.
+
+Real uvicorn process (tests/servers.py), real channel and thread pages, static/js/live.js
+in Debian's Chromium. Runs on both lanes: the reply is posted through the same server
+that holds the other member's socket.
+"""
+
+import os
+
+import pytest
+from django.urls import reverse
+
+from communities import services
+from tests.factories import ChannelFactory, MembershipFactory, UserFactory
+from tests.realtime.live_client import session_key_for
+from tests.servers import asgi_server
+
+pytestmark = pytest.mark.browser
+
+SCREENSHOTS = "/work/screenshots/realtime"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+
+
+@pytest.fixture
+def discussion(transactional_db):
+    channel = ChannelFactory(name="Algemeen", slug="algemeen", circle__name="Kring Jeugdzorg", circle__slug="jeugdzorg")
+    anouk = MembershipFactory(circle=channel.circle, user=UserFactory(username="anouk", profile__display_name="Anouk de Vries")).user
+    bram = MembershipFactory(circle=channel.circle, user=UserFactory(username="bram", profile__display_name="Bram Jansen")).user
+    first = services.message_post(author=anouk, channel=channel, body="Wie heeft ervaring met **inkoop jeugdhulp**?")
+    second = services.message_post(author=anouk, channel=channel, body="Tips voor een goede wijkaanpak?")
+    return {
+        "channel": channel,
+        "threads": (first, second),
+        "channel_url": reverse("communities:channel", args=[channel.circle.slug, channel.slug]),
+        "thread_url": reverse("communities:thread", args=[channel.circle.slug, channel.slug, second.pk]),
+        "anouk": session_key_for(anouk),
+        "bram": session_key_for(bram),
+    }
+
+
+@pytest.fixture
+def chromium(monkeypatch):
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the Django calls that follow
+    # (factories, teardown) are plain sync code that Django would otherwise refuse there.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def logged_in_page(browser, base_url: str, session_key: str):
+    context = browser.new_context(locale="nl-NL")
+    context.add_cookies([{"name": "sessionid", "value": session_key, "url": base_url}])
+    return context.new_page()
+
+
+def open_live(page, url: str, channel_id: int):
+    """Open a page and wait until live.js has its subscription to the channel."""
+    with page.expect_websocket() as opened:
+        page.goto(url)
+    opened.value.wait_for_event(
+        "framereceived", lambda frame: f'"type": "subscribed", "channel": {channel_id}' in str(frame), timeout=10_000
+    )
+
+
+def test_a_reply_appears_live_in_the_right_thread_for_the_other_member(discussion, chromium):
+    channel = discussion["channel"]
+    first, second = discussion["threads"]
+    with asgi_server() as base_url:
+        anouk = logged_in_page(chromium, base_url, discussion["anouk"])
+        bram = logged_in_page(chromium, base_url, discussion["bram"])
+        open_live(anouk, base_url + discussion["channel_url"], channel.pk)
+        anouk.evaluate("window.lkNotReloaded = true")
+
+        open_live(bram, base_url + discussion["thread_url"] + f"?antwoord={second.pk}#reageren", channel.pk)
+        reply_box = bram.locator("#reageren textarea")
+        reply_box.fill("Wij werken met wijkteams per buurt.")
+        typing = anouk.locator(f'[data-typing-for="{channel.pk}"]')
+        typing.filter(has_text="Bram Jansen is aan het typen").wait_for(timeout=10_000)
+
+        bram.locator("#reageren button[type=submit]").click()
+        bram.wait_for_load_state()
+
+        reply = anouk.locator(f'#thread-{second.pk} [data-replies-of="{second.pk}"] .lk-message')
+        reply.filter(has_text="Wij werken met wijkteams per buurt.").wait_for(timeout=10_000)
+        assert anouk.locator(f'#thread-{first.pk} .lk-replies .lk-message').count() == 0
+        assert anouk.evaluate("window.lkNotReloaded") is True
+        assert reply.first.locator(".lk-message__author").inner_text() == "Bram Jansen"
+        assert typing.inner_text() == ""  # the typer's message arrived: no longer typing
+
+        os.makedirs(SCREENSHOTS, exist_ok=True)
+        anouk.screenshot(path=f"{SCREENSHOTS}/reply-live.png", full_page=True)

@@ -1,0 +1,72 @@
+"""Posting is rate limited per member per minute: a form error on pages, 429 in the API.
+
+(Login and sign-up are limited by allauth: tests/accounts/test_login.py.)"""
+
+import json
+
+import pytest
+from django.urls import reverse
+
+from communities.models import Message
+from tests.accounts.helpers import field_error
+from tests.communities.conftest import post
+
+pytestmark = pytest.mark.django_db
+
+TOO_FAST = "Je plaatst heel snel berichten. Wacht een minuut en probeer het dan opnieuw."
+
+
+@pytest.fixture(autouse=True)
+def three_a_minute(settings):
+    settings.LEERKRING_POST_RATE_LIMIT = (3, 60)
+
+
+def test_the_fourth_message_in_a_minute_gets_a_clear_form_error_and_is_not_stored(client, channel, official):
+    client.force_login(official)
+    url = reverse("communities:channel", args=[channel.circle.slug, channel.slug])
+    for n in range(3):
+        assert client.post(url, {"body": f"Bericht {n}"}).status_code == 302
+
+    response = client.post(url, {"body": "Nog eentje"})
+
+    assert response.status_code == 200
+    assert field_error(response, "id_body") == TOO_FAST
+    assert Message.objects.filter(author=official).count() == 3
+
+
+def test_replies_share_the_budget(client, channel, official):
+    root = post(official, channel, "Vraag")
+    client.force_login(official)
+    url = reverse("communities:thread", args=[channel.circle.slug, channel.slug, root.pk])
+    for n in range(2):
+        assert client.post(url, {"body": f"Antwoord {n}", "parent": root.pk}).status_code == 302
+
+    response = client.post(url, {"body": "Te veel", "parent": root.pk})
+
+    assert field_error(response, "id_body") == TOO_FAST
+    assert Message.objects.filter(author=official).count() == 3
+
+
+def test_the_api_answers_429_in_json(client, channel, official, official2):
+    client.force_login(official)
+    url = f"/api/v1/circles/{channel.circle.slug}/channels/{channel.slug}/messages"
+    for n in range(3):
+        assert client.post(url, json.dumps({"body": f"Bericht {n}"}), content_type="application/json").status_code == 201
+
+    response = client.post(url, json.dumps({"body": "Nog eentje"}), content_type="application/json")
+
+    assert response.status_code == 429
+    assert response.json() == {"detail": TOO_FAST, "code": "rate_limited"}
+    assert Message.objects.filter(author=official).count() == 3
+    # The limit is per member: a colleague can still post.
+    client.force_login(official2)
+    assert client.post(url, json.dumps({"body": "Ik wel"}), content_type="application/json").status_code == 201
+
+
+def test_the_budget_comes_back_after_the_minute(channel, official):
+    from django.core.cache import cache
+
+    for n in range(3):
+        post(official, channel, f"Bericht {n}")
+    cache.delete(f"rate:post:{official.pk}")  # what the cache does when the minute is over
+    assert post(official, channel, "Weer mogelijk").pk
