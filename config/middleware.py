@@ -1,8 +1,13 @@
+import json
 import time
 
 from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import RequestDataTooBig
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
 from csp.middleware import CSPMiddleware
 
 
@@ -49,3 +54,59 @@ class AbsoluteSessionTimeoutMiddleware:
                 logout(request)
                 return redirect_to_login(request.get_full_path())
         return self.get_response(request)
+
+
+def _contains_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_contains_nul(key) or _contains_nul(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_contains_nul(item) for item in value)
+    return False
+
+
+def _querydict_contains_nul(data) -> bool:
+    return any(_contains_nul(key) or _contains_nul(values) for key, values in data.lists())
+
+
+class RejectNulCharactersMiddleware:
+    """Refuses text with NUL characters (U+0000) before any view sees it.
+
+    PostgreSQL cannot store or even compare them, so they would end as a 500 on the scale-out
+    lane, and no person types one. Checked: the path, the query string, url-encoded forms and
+    JSON bodies. Multipart forms go through Django form fields, which refuse NUL themselves.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        where = self._where_nul_is(request)
+        if where is None:
+            return self.get_response(request)
+        return self._refusal(request, where)
+
+    def _where_nul_is(self, request) -> str | None:
+        if "\x00" in request.path or _querydict_contains_nul(request.GET):
+            return "query"
+        if request.content_type == "application/x-www-form-urlencoded":
+            try:
+                if _querydict_contains_nul(request.POST):
+                    return "body"
+            except Exception:  # unreadable bodies get their usual answer from the view
+                return None
+        if request.content_type == "application/json" and request.method in ("POST", "PUT", "PATCH"):
+            try:
+                if _contains_nul(json.loads(request.body)):
+                    return "body"
+            except (ValueError, RecursionError, RequestDataTooBig):
+                return None
+        return None
+
+    def _refusal(self, request, where: str):
+        message = _("Text may not contain NUL characters (U+0000). Remove them and try again.")
+        if request.path.startswith("/api/"):
+            status = 422 if where == "body" else 400
+            return JsonResponse({"detail": message, "code": "invalid_text"}, status=status)
+        return render(request, "400.html", {"message": message}, status=400)

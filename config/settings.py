@@ -93,6 +93,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "config.middleware.RejectNulCharactersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.middleware.LeerkringCSPMiddleware",
@@ -154,6 +155,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Channel layer and cache ----------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
+_layer_prefix = os.environ.get("CHANNEL_LAYER_PREFIX", "leerkring")
 if REDIS_URL and TESTING and os.environ.get("PYTEST_XDIST_WORKER"):
     # Parallel test workers each get a Redis database of their own: a cache.clear() (FLUSHDB)
     # or a cached Wagtail site root of one worker must not reach the other.
@@ -163,8 +165,10 @@ if REDIS_URL and TESTING and os.environ.get("PYTEST_XDIST_WORKER"):
     _base_db = int(_parts.path.strip("/") or 0)
     _worker = int(os.environ["PYTEST_XDIST_WORKER"].removeprefix("gw") or 0)
     REDIS_URL = urlunsplit(_parts._replace(path=f"/{(_base_db + 1 + _worker) % 16}"))
+    # Pub/sub channels are not scoped by database number: the layer prefix must differ too,
+    # or one worker's events reach the other's sockets (user groups are named by pk).
+    _layer_prefix = f"{_layer_prefix}-gw{_worker}"
 if REDIS_URL:
-    _layer_prefix = os.environ.get("CHANNEL_LAYER_PREFIX", "leerkring")
     from redis.asyncio.retry import Retry
     from redis.backoff import ExponentialBackoff
 
