@@ -35,6 +35,7 @@ def server_env(**extra) -> dict:
         )
     if settings.REDIS_URL:
         env["REDIS_URL"] = settings.REDIS_URL  # the test process's own (per xdist worker) database
+        env["CHANNEL_LAYER_PREFIX"] = settings.CHANNEL_LAYERS["default"]["CONFIG"]["prefix"]  # ... and prefix
     env.update({k: str(v) for k, v in extra.items()})
     return env
 

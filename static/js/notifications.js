@@ -4,8 +4,9 @@
 // frame it does not handle itself as a `lk:frame` DOM event; on every other page this
 // module opens the socket itself (the server puts every socket of a user in that user's
 // group, so no subscription is needed). Frames: {"type": "notification", "notification":
-// {...} | null, "unread": n}. The channel layer delivers at most once, so after every
-// (re)connect the count is read from the API. Without JavaScript the badge shows the count
+// {...} | null, "unread": n}. The channel layer delivers at most once and a notification can
+// arrive between the page load and the socket's opening, so on every open the count is read
+// from the API. Without JavaScript the badge shows the count
 // of the last page load.
 
 const BACKOFF_FIRST = 1000;
@@ -42,7 +43,7 @@ function connect(attempt = 0) {
   const scheme = location.protocol === "https:" ? "wss:" : "ws:";
   const socket = new WebSocket(`${scheme}//${location.host}/ws/`);
   socket.addEventListener("open", () => {
-    if (attempt > 0) refreshCount();
+    refreshCount();
     attempt = 0;
     document.body.dataset.notificationsLive = "open";
   });
