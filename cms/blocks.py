@@ -237,3 +237,22 @@ class WorkshopRoundBlock(blocks.StructBlock):
         template = "blocks/workshop_round_block.html"
         label = _("Workshop round")
         description = _("A round of parallel workshops, each with its hosts and room.")
+
+
+# --- Newsletter -----------------------------------------------------------------------
+
+
+class NewsletterBodyBlock(blocks.StreamBlock):
+    """What reads well in every mail client: headings, text with links and one-button boxes."""
+
+    heading = HeadingBlock()
+    paragraph = ParagraphBlock(features=["bold", "italic", "link", "ol", "ul"])
+    call_to_action = CallToActionBlock()
+
+
+class FeaturedPagesBlock(blocks.StreamBlock):
+    page = blocks.PageChooserBlock(
+        label=_("Page"),
+        page_type=["cms.EventPage", "cms.NewsPage", "cms.PublicationPage", "cms.ProgrammePage", "cms.LessonPage"],
+        icon="doc-full",
+    )

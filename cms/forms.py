@@ -121,3 +121,12 @@ class NewsletterForm(AccessibleFormMixin, HoneypotMixin, forms.Form):
 
 class SearchForm(forms.Form):
     q = forms.CharField(label=_("Search for"), max_length=200, required=False)
+
+
+class NewsletterSendForm(forms.Form):
+    """The editor's explicit confirmation before an issue goes to every subscriber."""
+
+    confirm = forms.BooleanField(
+        label=_("I have checked the test mail and want to send this issue to all subscribers now."),
+        error_messages={"required": _("Tick the box to confirm that you want to send the issue.")},
+    )

@@ -3,7 +3,7 @@
 from django_tasks import task
 
 from . import emails
-from .models import EventRegistration, NewsletterSubscription
+from .models import EventRegistration, NewsletterIssue, NewsletterSubscription
 
 
 @task()
@@ -20,3 +20,18 @@ def send_newsletter_email(subscription_id: int, kind: str) -> None:
     if subscription is None:
         return
     emails.newsletter_system_message(subscription, kind).send()
+
+
+@task()
+def deliver_newsletter_issue(issue_id: int) -> dict:
+    from .newsletter import newsletter_issue_deliver
+
+    return newsletter_issue_deliver(issue_id=issue_id).as_dict()
+
+
+@task()
+def send_newsletter_test(issue_id: int, email: str) -> None:
+    issue = NewsletterIssue.objects.filter(pk=issue_id).first()
+    if issue is None:
+        return
+    emails.newsletter_issue_test_message(emails.newsletter_issue_content(issue), email=email).send()

@@ -1,16 +1,25 @@
 """Admin registration of the cms snippets and the read-only registration and newsletter listings."""
 
+from django.contrib.admin.utils import quote
 from django.contrib.auth import get_user_model
+from django.shortcuts import redirect
+from django.urls import path, reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin import messages
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets.button import Button, HeaderButton
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from .models import ContactPerson, EventRegistration, Network, NewsletterSubscription, Organisation
+from .models import ContactPerson, EventRegistration, Network, NewsletterIssue, NewsletterSubscription, Organisation
+from .permissions import can_compose_newsletter, can_send_newsletter
+from .views_newsletter import NewsletterIssueSendView
 
 
 class ViewOnlyPermissionPolicy(ModelPermissionPolicy):
@@ -156,6 +165,78 @@ class PartnersViewSetGroup(SnippetViewSetGroup):
 
 
 register_snippet(PartnersViewSetGroup)
+
+
+# --- newsletter issues ---------------------------------------------------------------------
+
+SEND_URL_NAME = "wagtailsnippets_cms_newsletterissue:send"
+
+
+def _send_url(issue) -> str:
+    return reverse(SEND_URL_NAME, args=[quote(issue.pk)])
+
+
+def _send_label(user, issue) -> str:
+    if issue.is_sent:
+        return _("Sending status")
+    return _("Send…") if can_send_newsletter(user) else _("Send test…")
+
+
+class FrozenOnceSentMixin:
+    """A sent issue is a record of what subscribers received: it can no longer be changed or deleted."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if self.object.is_sent:
+            messages.warning(request, _("This issue has been sent and can no longer be changed."))
+            return redirect(_send_url(self.object))
+        return super().dispatch(request, *args, **kwargs)
+
+
+class NewsletterIssueIndexView(snippet_views.IndexView):
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        if can_compose_newsletter(self.request.user) or can_send_newsletter(self.request.user):
+            label = _send_label(self.request.user, instance)
+            buttons.append(Button(label, url=_send_url(instance), icon_name="mail", priority=15))
+        return buttons
+
+
+class NewsletterIssueEditView(FrozenOnceSentMixin, snippet_views.EditView):
+    @cached_property
+    def header_buttons(self):
+        user = self.request.user
+        if not (can_compose_newsletter(user) or can_send_newsletter(user)):
+            return []
+        return [HeaderButton(_send_label(user, self.object), url=_send_url(self.object), icon_name="mail")]
+
+
+class NewsletterIssueDeleteView(FrozenOnceSentMixin, snippet_views.DeleteView):
+    pass
+
+
+class NewsletterIssueViewSet(SnippetViewSet):
+    model = NewsletterIssue
+    icon = "mail"
+    menu_label = _("Newsletters")
+    menu_order = 255
+    add_to_admin_menu = True
+    index_view_class = NewsletterIssueIndexView
+    edit_view_class = NewsletterIssueEditView
+    delete_view_class = NewsletterIssueDeleteView
+    copy_view_enabled = True
+    list_display = ["subject", "get_status_display", "created_at", "send_requested_at"]
+    search_fields = ["subject"]
+
+    def get_urlpatterns(self):
+        send_view = NewsletterIssueSendView.as_view(
+            index_url_name=self.get_url_name("list"),
+            edit_url_name=self.get_url_name("edit"),
+            send_url_name=SEND_URL_NAME,
+        )
+        return super().get_urlpatterns() + [path("send/<str:pk>/", send_view, name="send")]
+
+
+register_snippet(NewsletterIssueViewSet)
 
 
 @hooks.register("register_admin_viewset")

@@ -1,6 +1,7 @@
 from .events import EventIndexPage, EventPage
 from .lessons import LessonIndexPage, LessonPage, LessonPageTheme
 from .news import NewsIndexPage, NewsPage, PublicationIndexPage, PublicationPage
+from .newsletters import NewsletterDelivery, NewsletterIssue
 from .pages import (
     ContentPage,
     HomePage,
@@ -28,6 +29,8 @@ __all__ = [
     "Network",
     "NewsIndexPage",
     "NewsPage",
+    "NewsletterDelivery",
+    "NewsletterIssue",
     "NewsletterSubscription",
     "Organisation",
     "PartnerIndexPage",

@@ -1,0 +1,278 @@
+"""Editors compose a newsletter issue in the admin, test it on themselves and send it once to every subscriber."""
+
+import re
+from io import StringIO
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.core import mail
+from django.core.mail.backends.locmem import EmailBackend
+from django.core.management import call_command
+from django.test import Client
+from django.utils import timezone
+from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
+
+from cms import newsletter, services
+from cms.models import NewsletterDelivery, NewsletterIssue, NewsletterSubscription
+from tests.factories import UserFactory
+
+from .factories import paragraph
+
+ADMIN = "/cms/snippets/cms/newsletterissue"
+Status = NewsletterSubscription.Status
+
+
+def subscriber(email: str, status: str = Status.ACTIVE, language: str = "nl") -> NewsletterSubscription:
+    confirmed = timezone.now() if status != Status.PENDING else None
+    return NewsletterSubscription.objects.create(email=email, status=status, confirmed_at=confirmed, language=language)
+
+
+@pytest.fixture
+def subscribers(db):
+    return [
+        subscriber("anouk@veenendaal.example"),
+        subscriber("cor@zeist.example", language="en"),
+        subscriber("piet@pending.example", Status.PENDING),
+        subscriber("olga@weg.example", Status.UNSUBSCRIBED),
+    ]
+
+
+@pytest.fixture
+def issue(event):
+    return NewsletterIssue.objects.create(
+        subject="Nieuwsbrief november",
+        intro="Dit is het nieuws van deze maand.",
+        body=[("heading", {"heading_text": "Terugblik", "size": "h2"}),
+              paragraph(f'<p>Lees het <a linktype="page" id="{event.pk}">programma</a> & doe mee.</p>')],
+        featured_pages=[("page", event)],
+    )
+
+
+@pytest.fixture
+def writer(db):
+    """May compose issues and send tests, but not send to the subscribers."""
+    user = UserFactory(username="wim-schrijver", is_staff=True)
+    codenames = ["access_admin", "add_newsletterissue", "change_newsletterissue", "view_newsletterissue"]
+    user.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
+    return user
+
+
+def send_page(issue) -> str:
+    return f"{ADMIN}/send/{issue.pk}/"
+
+
+def send_issue(client, issue, committed):
+    with committed():
+        return client.post(send_page(issue), {"action": "send", "confirm": "on"}, follow=True)
+
+
+def recipients() -> list[str]:
+    return sorted(address for message in mail.outbox for address in message.to)
+
+
+def html_part(message) -> str:
+    (html, mimetype), = message.alternatives
+    assert mimetype == "text/html"
+    return html
+
+
+def test_an_editor_composes_an_issue_and_previews_it(client, editor, event):
+    client.force_login(editor)
+    data = nested_form_data({
+        "subject": "Nieuwsbrief december",
+        "intro": "Het laatste nieuws van het jaar.",
+        "body": streamfield([("paragraph", rich_text("<p>Fijne feestdagen!</p>"))]),
+        "featured_pages": streamfield([("page", event.pk)]),
+    })
+
+    response = client.post(f"{ADMIN}/add/", data)
+
+    assert response.status_code == 302
+    issue = NewsletterIssue.objects.get()
+    assert issue.subject == "Nieuwsbrief december"
+    assert issue.get_status_display() == "concept"
+    listing = client.get(f"{ADMIN}/").content.decode()
+    assert "Nieuwsbrief december" in listing and "Versturen…" in listing
+
+    preview_url = f"{ADMIN}/preview/{issue.pk}/"
+    assert client.post(preview_url, data).json()["is_valid"]
+    preview = client.get(preview_url).content.decode()
+    assert "Fijne feestdagen!" in preview
+    assert "Expertmeeting middelgrote gemeenten" in preview  # the featured event, with its date
+    assert "Afmelden met één klik" in preview
+
+
+def test_a_test_goes_only_to_the_editor(client, editor, issue, subscribers, committed):
+    client.force_login(editor)
+    assert "Stuur test naar mij" in client.get(send_page(issue)).content.decode()
+
+    with committed():
+        page = client.post(send_page(issue), {"action": "test"}, follow=True).content.decode()
+
+    assert f"Er is een test verstuurd naar {editor.email}." in page
+    (message,) = mail.outbox
+    assert message.to == [editor.email]
+    assert message.subject == "[Test] Nieuwsbrief november"
+    assert "Dit is een testmail." in message.body
+    assert not NewsletterDelivery.objects.exists()
+    assert NewsletterIssue.objects.get().status == NewsletterIssue.Status.DRAFT
+
+
+def test_sending_reaches_exactly_the_confirmed_subscribers(client, editor, issue, subscribers, committed, event):
+    client.force_login(editor)
+    page = client.get(send_page(issue)).content.decode()
+    assert "Dit nummer gaat naar 2 bevestigde abonnees." in page
+
+    unconfirmed = client.post(send_page(issue), {"action": "send"})
+    assert unconfirmed.status_code == 400
+    assert "Vink het vakje aan" in unconfirmed.content.decode()
+    assert mail.outbox == []
+
+    page = send_issue(client, issue, committed).content.decode()
+
+    assert "De nieuwsbrief wordt verstuurd naar alle bevestigde abonnees." in page
+    assert recipients() == ["anouk@veenendaal.example", "cor@zeist.example"]
+    message = mail.outbox[0]
+    assert message.subject == "Nieuwsbrief november"
+    assert "TERUGBLIK" in message.body
+    assert f"Lees het programma (http://127.0.0.1:8000{event.url}) & doe mee." in message.body
+    assert "Ook op Leerkring" in message.body
+    html = html_part(message)
+    assert f'<a href="http://127.0.0.1:8000{event.url}">programma</a>' in html
+    assert "Je ontvangt deze nieuwsbrief omdat je je hebt aangemeld" in html
+    # An English-speaking subscriber gets the Dutch issue with Dutch words around it.
+    english = next(m for m in mail.outbox if m.to == ["cor@zeist.example"])
+    assert "Meld je af met één klik:" in english.body
+    issue.refresh_from_db()
+    assert issue.status == NewsletterIssue.Status.SENT
+    assert "Dit nummer is op" in client.get(send_page(issue)).content.decode()
+
+
+def test_sending_twice_sends_nothing_new(client, editor, issue, subscribers, committed):
+    client.force_login(editor)
+    send_issue(client, issue, committed)
+    mail.outbox.clear()
+    subscriber("nieuw@later.example")  # confirmed after the issue went out
+
+    page = send_issue(client, issue, committed).content.decode()
+    call_command("send_newsletters", stdout=StringIO())
+    newsletter.newsletter_issue_deliver(issue_id=issue.pk)
+
+    assert "Dit nummer is al verstuurd." in page
+    assert mail.outbox == []
+    assert NewsletterDelivery.objects.filter(state=NewsletterDelivery.State.SENT).count() == 2
+
+
+class Crash(BaseException):
+    """The worker process stops (deploy, out of memory) in the middle of the mailing."""
+
+
+def test_a_crash_halfway_then_resume_sends_the_rest_once(editor, issue, subscribers, committed, monkeypatch):
+    for n in range(3):
+        subscriber(f"lid{n}@example.org")  # five confirmed subscribers in all
+    send = EmailBackend.send_messages
+    calls = {"n": 0}
+
+    def crash_on_the_third(self, messages):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise Crash
+        return send(self, messages)
+
+    monkeypatch.setattr(EmailBackend, "send_messages", crash_on_the_third)
+    with committed():  # the task runner records the crash as a failed task
+        newsletter.newsletter_issue_send(issue=issue, user=editor)
+
+    assert len(mail.outbox) == 2
+    assert NewsletterIssue.objects.get().status == NewsletterIssue.Status.SENDING
+    monkeypatch.setattr(EmailBackend, "send_messages", send)
+
+    out = StringIO()
+    call_command("send_newsletters", stdout=out)
+    call_command("send_newsletters", stdout=out)
+
+    assert "3 sent" in out.getvalue()
+    expected = sorted(["anouk@veenendaal.example", "cor@zeist.example"] + [f"lid{n}@example.org" for n in range(3)])
+    assert recipients() == expected  # everyone once: nobody twice, nobody left out
+    assert NewsletterIssue.objects.get().status == NewsletterIssue.Status.SENT
+
+
+def test_a_mail_server_error_is_retried_and_a_mail_that_may_have_gone_is_not(editor, issue, subscribers, monkeypatch):
+    anouk, cor = subscribers[:2]
+    NewsletterIssue.objects.filter(pk=issue.pk).update(send_requested_at=timezone.now(), send_requested_by=editor)
+    # A worker that died between claiming Anouk's mail and recording it: it may have gone out.
+    NewsletterDelivery.objects.create(issue=issue, subscription=anouk, claimed_at=timezone.now())
+    send = EmailBackend.send_messages
+    monkeypatch.setattr(EmailBackend, "send_messages", lambda self, messages: (_ for _ in ()).throw(OSError("down")))
+
+    with pytest.raises(Exception, match="1 newsletter mails could not be sent"):
+        call_command("send_newsletters", stdout=StringIO())
+    monkeypatch.setattr(EmailBackend, "send_messages", send)
+    call_command("send_newsletters", stdout=StringIO())
+
+    assert recipients() == ["cor@zeist.example"]
+    assert NewsletterDelivery.objects.get(subscription=cor).attempts == 2
+
+
+def test_the_unsubscribe_link_in_the_newsletter_works_and_the_headers_are_present(client, editor, issue, subscribers,
+                                                                                   committed):
+    client.force_login(editor)
+    send_issue(client, issue, committed)
+    message = next(m for m in mail.outbox if m.to == ["anouk@veenendaal.example"])
+
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    unsubscribe_url = message.extra_headers["List-Unsubscribe"].strip("<>")
+    assert unsubscribe_url.startswith("http://127.0.0.1:8000/nieuwsbrief/afmelden/")
+    assert f"Meld je af met één klik:\n{unsubscribe_url}" in message.body
+    assert f'<a href="{unsubscribe_url}"' in html_part(message)
+    others = [m.extra_headers["List-Unsubscribe"] for m in mail.outbox if m is not message]
+    assert message.extra_headers["List-Unsubscribe"] not in others  # a link per subscriber
+
+    response = Client(enforce_csrf_checks=True).post(
+        re.sub(r"^https?://[^/]+", "", unsubscribe_url), {"List-Unsubscribe": "One-Click"}
+    )
+
+    assert response.status_code == 200
+    assert NewsletterSubscription.objects.get(email="anouk@veenendaal.example").status == Status.UNSUBSCRIBED
+    mail.outbox.clear()
+    second = NewsletterIssue.objects.create(subject="Nieuwsbrief december")
+    send_issue(client, second, committed)
+    assert recipients() == ["cor@zeist.example"]
+
+
+def test_only_users_with_the_send_permission_can_send(client, writer, issue, subscribers, committed):
+    client.force_login(writer)
+    assert "Test versturen…" in client.get(f"{ADMIN}/edit/{issue.pk}/").content.decode()
+    page = client.get(send_page(issue)).content.decode()
+    assert "Stuur test naar mij" in page
+    assert "Verstuur naar" not in page
+
+    with committed():
+        response = client.post(send_page(issue), {"action": "send", "confirm": "on"}, follow=True)
+
+    # Wagtail answers a PermissionDenied in the admin with its dashboard and this message.
+    assert response.redirect_chain == [("/cms/", 302)]
+    assert "Sorry, je hebt geen toegang tot dit gedeelte." in response.content.decode()
+    assert mail.outbox == []
+    assert NewsletterIssue.objects.get().status == NewsletterIssue.Status.DRAFT
+
+    official = UserFactory(username="olga-ambtenaar")
+    client.force_login(official)
+    assert client.post(send_page(issue), {"action": "send", "confirm": "on"}).status_code in (302, 403)
+    assert mail.outbox == []
+
+
+def test_a_sent_issue_can_no_longer_be_changed_or_deleted(client, editor, issue, subscribers, committed):
+    client.force_login(editor)
+    send_issue(client, issue, committed)
+
+    for url in (f"{ADMIN}/edit/{issue.pk}/", f"{ADMIN}/delete/{issue.pk}/"):
+        response = client.post(url, {"subject": "Iets anders"}, follow=True)
+        assert "Dit nummer is verstuurd en kan niet meer worden gewijzigd." in response.content.decode()
+    assert NewsletterIssue.objects.get().subject == "Nieuwsbrief november"
+
+
+def test_editors_and_moderators_may_send_from_a_migration(db):
+    for name in ("Editors", "Moderators"):
+        assert Permission.objects.filter(group__name=name, codename="send_newsletterissue").exists()
+
