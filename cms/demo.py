@@ -28,6 +28,7 @@ from .models import (
     LessonIndexPage,
     Network,
     NewsIndexPage,
+    NewsletterIssue,
     NewsPage,
     Organisation,
     PartnerIndexPage,
@@ -70,8 +71,10 @@ def seed(stdout) -> None:
         show_in_menus=True,
         intro="Expertmeetings, kennis- en netwerkdagen en startbijeenkomsten. Meld je aan via de pagina van de bijeenkomst.",
     )
-    _child(agenda, EventPage, slug=EXPERT_MEETING_SLUG, **_expert_meeting_fields(midsize, contacts["programme"]))
-    _child(agenda, EventPage, slug="kennis-en-netwerkdag-maak-uw-gemeente-sterker", **_network_day_fields())
+    expert_meeting = _child(
+        agenda, EventPage, slug=EXPERT_MEETING_SLUG, **_expert_meeting_fields(midsize, contacts["programme"])
+    )
+    network_day = _child(agenda, EventPage, slug="kennis-en-netwerkdag-maak-uw-gemeente-sterker", **_network_day_fields())
     _child(agenda, EventPage, slug="startbijeenkomst-scenarios-binnensteden", **_city_centre_fields(midsize, contacts["programme"]))
 
     news = _child(
@@ -82,7 +85,7 @@ def seed(stdout) -> None:
         show_in_menus=True,
         intro="Nieuws over de programma's, de netwerken van gemeenten en de leerkringen.",
     )
-    _child(news, NewsPage, slug="nieuw-convenant-g32-stedennetwerk", **_convenant_fields())
+    convenant = _child(news, NewsPage, slug="nieuw-convenant-g32-stedennetwerk", **_convenant_fields())
 
     publications = _child(
         home,
@@ -109,6 +112,7 @@ def seed(stdout) -> None:
     _feature(home, midsize)
     _site_settings(site, privacy=privacy, publications=publications, lessons=lessons)
     _editor_group()
+    _newsletter_draft(featured=[expert_meeting, network_day, convenant])
     _link_demo_circle(midsize)
     stdout.write(f"Public site: home page '{home.title}' with programme, events, news, publication and partners.")
 
@@ -800,6 +804,27 @@ def _editor_group() -> None:
         return
     if not editor.groups.filter(pk=editors.pk).exists():
         editor.groups.add(editors)
+
+
+NEWSLETTER_DRAFT_SUBJECT = "Nieuwsbrief Leerkring: expertmeeting en kennis- en netwerkdag"
+
+
+def _newsletter_draft(*, featured: list[Page]) -> None:
+    """One unsent issue, so editors can try the preview and the test mail."""
+    if NewsletterIssue.objects.filter(subject=NEWSLETTER_DRAFT_SUBJECT).exists():
+        return
+    NewsletterIssue.objects.create(
+        subject=NEWSLETTER_DRAFT_SUBJECT,
+        intro="Twee bijeenkomsten om in je agenda te zetten, en nieuws uit het G32-stedennetwerk.",
+        body=[
+            _heading("Samen sterker als middelgrote gemeente"),
+            _paragraph(
+                "<p>Middelgrote gemeenten staan voor dezelfde opgaven als de grote steden, met minder mensen. "
+                "Op de expertmeeting en de kennis- en netwerkdag leer je van collega's die het al doen.</p>"
+            ),
+        ],
+        featured_pages=[("page", page) for page in featured],
+    )
 
 
 def _link_demo_circle(programme: ProgrammePage) -> None:

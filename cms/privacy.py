@@ -39,7 +39,9 @@ def export_event_registrations(user) -> list[dict]:
 
 @register_exporter("newsletter", order=61)
 def export_newsletter(user) -> list[dict]:
-    from .models import NewsletterSubscription
+    from django.db.models import Prefetch
+
+    from .models import NewsletterDelivery, NewsletterSubscription
 
     return [
         {
@@ -49,6 +51,13 @@ def export_newsletter(user) -> list[dict]:
             "signed_up_at": iso(subscription.created_at),
             "confirmed_at": iso(subscription.confirmed_at),
             "unsubscribed_at": iso(subscription.unsubscribed_at),
+            "issues_received": [
+                {"subject": delivery.issue.subject, "sent_at": iso(delivery.sent_at)}
+                for delivery in subscription.deliveries.all()
+                if delivery.sent_at
+            ],
         }
-        for subscription in NewsletterSubscription.objects.filter(email__in=_verified_emails(user))
+        for subscription in NewsletterSubscription.objects.filter(email__in=_verified_emails(user)).prefetch_related(
+            Prefetch("deliveries", queryset=NewsletterDelivery.objects.select_related("issue").order_by("sent_at"))
+        )
     ]

@@ -276,3 +276,15 @@ def test_editors_and_moderators_may_send_from_a_migration(db):
     for name in ("Editors", "Moderators"):
         assert Permission.objects.filter(group__name=name, codename="send_newsletterissue").exists()
 
+
+
+def test_a_members_data_export_lists_the_issues_they_received(editor, issue, subscribers, committed):
+    member = UserFactory(username="anouk")  # verified address anouk@example.org
+    subscriber("anouk@example.org")
+    with committed():
+        newsletter.newsletter_issue_send(issue=issue, user=editor)
+
+    from cms.privacy import export_newsletter
+
+    (exported,) = export_newsletter(member)
+    assert [received["subject"] for received in exported["issues_received"]] == ["Nieuwsbrief november"]

@@ -17,6 +17,7 @@ from cms.models import (
     FooterLink,
     HomePage,
     Network,
+    NewsletterIssue,
     NewsPage,
     Organisation,
     ProgrammePage,
@@ -41,6 +42,7 @@ def snapshot() -> dict:
         "settings": list(SiteSettings.objects.values()),
         "users": list(get_user_model().objects.values_list("pk", "groups")),
         "site_root": Site.objects.get(is_default_site=True).root_page_id,
+        "newsletter_issues": list(NewsletterIssue.objects.values_list("pk", "subject")),
     }
 
 
@@ -117,6 +119,17 @@ def test_seed_partners_news_and_publication(client, seeded):
     report = PublicationPage.objects.get()
     assert report.document is not None and report.document.file.read().startswith(b"%PDF-1.4")
     assert client.get(report.document.url).status_code == 200
+
+
+def test_seed_has_one_draft_newsletter_with_the_upcoming_events(seeded):
+    (issue,) = NewsletterIssue.objects.all()
+    assert issue.status == NewsletterIssue.Status.DRAFT
+    featured = [block.value.title for block in issue.featured_pages]
+    assert featured == [
+        "Expertmeeting: het toekomstperspectief van middelgrote gemeenten",
+        "Kennis- en netwerkdag PMG: Maak uw gemeente sterker!",
+        "Nieuw convenant tussen het G32-stedennetwerk en Platform31",
+    ]
 
 
 def test_seed_gives_the_demo_editor_the_editors_group(seeded):
