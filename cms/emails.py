@@ -165,8 +165,13 @@ def _block_item(block) -> dict | None:
         value = block.value
         page = value.get("page")
         url = page_url(page.specific) if page else value.get("url")
-        return {"kind": "call_to_action", "title": value["title"], "text": value.get("text") or "",
-                "url": url, "button_label": value["button_label"]}
+        return {
+            "kind": "call_to_action",
+            "title": value["title"],
+            "text": value.get("text") or "",
+            "url": url,
+            "button_label": value["button_label"],
+        }
     return None
 
 
@@ -188,7 +193,8 @@ def _featured_item(page) -> dict | None:
 def newsletter_issue_content(issue) -> IssueContent:
     with translation.override(ISSUE_LANGUAGE):
         blocks = [item for item in map(_block_item, issue.body) if item]
-        featured = [item for item in (_featured_item(block.value) for block in issue.featured_pages if block.value) if item]
+        pages = [block.value for block in issue.featured_pages if block.value]  # None: the page was deleted
+        featured = [item for item in map(_featured_item, pages) if item]
         context = {
             "subject": issue.subject,
             "intro": issue.intro,

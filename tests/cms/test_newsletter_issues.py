@@ -43,7 +43,9 @@ def issue(event):
         subject="Nieuwsbrief november",
         intro="Dit is het nieuws van deze maand.",
         body=[("heading", {"heading_text": "Terugblik", "size": "h2"}),
-              paragraph(f'<p>Lees het <a linktype="page" id="{event.pk}">programma</a> & doe mee.</p>')],
+              paragraph(f'<p>Lees het <a linktype="page" id="{event.pk}">programma</a> & doe mee.</p>'),
+              ("call_to_action", {"title": "Doe mee", "text": "", "page": None,
+                                  "url": "https://example.org/enquete", "button_label": "Vul de enquête in"})],
         featured_pages=[("page", event)],
     )
 
@@ -136,6 +138,7 @@ def test_sending_reaches_exactly_the_confirmed_subscribers(client, editor, issue
     assert message.subject == "Nieuwsbrief november"
     assert "TERUGBLIK" in message.body
     assert f"Lees het programma (http://127.0.0.1:8000{event.url}) & doe mee." in message.body
+    assert "Vul de enquête in: https://example.org/enquete" in message.body
     assert "Ook op Leerkring" in message.body
     html = html_part(message)
     assert f'<a href="http://127.0.0.1:8000{event.url}">programma</a>' in html
