@@ -8,6 +8,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from communities.models import Circle
@@ -183,7 +184,6 @@ def _detail_context(request, case: Case, actor, forms: dict | None = None) -> di
         lesson = case.lesson
     except Case.lesson.RelatedObjectDoesNotExist:
         lesson = None
-    feedback_form_class = ExpertFeedbackForm if actor.feedback_kind == Feedback.Kind.EXPERT else PeerFeedbackForm
     context = {
         "circle": case.circle,
         "case": case,
@@ -209,7 +209,7 @@ def _detail_context(request, case: Case, actor, forms: dict | None = None) -> di
         "lesson": lesson,
         "guests": selectors.case_guests(case) if actor.is_facilitator else [],
         "question_form": forms.get("question_form") or QuestionForm(),
-        "feedback_form": forms.get("feedback_form") or feedback_form_class(),
+        "feedback_form": forms.get("feedback_form") or _feedback_form_class(actor)(),
         "reflection_form": forms.get("reflection_form") or ReflectionForm(initial={"reflection": case.reflection}),
         "lesson_form": forms.get("lesson_form") or LessonForm(initial={"body": lesson.body if lesson else ""}),
         "followup_form": forms.get("followup_form")
@@ -239,29 +239,56 @@ def case_detail(request, circle_slug: str, case_id: int):
     return _render_detail(request, case, actor)
 
 
-def _refused(request, case, actor, error: ServiceError, *, form=None, form_name=None, forms=None):
-    """Show a service's refusal on the page, at the form it came from."""
+def _refused(request, case, actor, error: ServiceError, *, forms: dict):
+    """Show a service's refusal on the case page, in the place `forms` puts it; NotFound is a 404."""
     if isinstance(error, NotFound):
         raise Http404(error.message)
-    forms = dict(forms or {})
-    if form is not None:
-        form.add_error(None, error.message)
-        forms[form_name] = form
-    if form_name == "guest_form" and not actor.is_facilitator:
-        forms["phase_error"] = error.message  # the guests box is not on this user's page
     return _render_detail(request, case, actor, forms=forms, status=error.status)
 
 
+def _refused_at_form(request, case, actor, error: ServiceError, form, form_name: str):
+    form.add_error(None, error.message)
+    forms = {form_name: form}
+    if form_name == "guest_form" and not actor.is_facilitator:
+        forms["phase_error"] = error.message  # the guests box is not on this user's page
+    return _refused(request, case, actor, error, forms=forms)
+
+
 def _submit(request, case, actor, *, form_class, form_name, call, success, anchor):
+    """Check the form, let `call(request, case, data)` write, and go back to `anchor` on the case page."""
     form = form_class(request.POST, request.FILES or None)
     if not form.is_valid():
         return _render_detail(request, case, actor, forms={form_name: form})
     try:
-        call(case, actor, form.cleaned_data)
+        call(request, case, form.cleaned_data)
     except ServiceError as error:
-        return _refused(request, case, actor, error, form=form, form_name=form_name)
+        return _refused_at_form(request, case, actor, error, form, form_name)
     messages.success(request, success)
     return redirect(f"{case.get_absolute_url()}#{anchor}")
+
+
+def _case_form_view(*, form_class, form_name, call, success, anchor):
+    """The POST view of one form on the case page (see _submit)."""
+
+    @login_required
+    @require_POST
+    def view(request, circle_slug: str, case_id: int):
+        case, actor = _load_case(request, circle_slug, case_id)
+        return _submit(request, case, actor, form_class=form_class, form_name=form_name, call=call, success=success,
+                       anchor=anchor)
+
+    return view
+
+
+def _feedback_form_class(actor):
+    return ExpertFeedbackForm if actor.feedback_kind == Feedback.Kind.EXPERT else PeerFeedbackForm
+
+
+def _lesson_or_conflict(case: Case, message):
+    try:
+        return case.lesson
+    except Case.lesson.RelatedObjectDoesNotExist:
+        raise Conflict(message, code="no_lesson") from None
 
 
 @login_required
@@ -271,25 +298,18 @@ def case_phase(request, circle_slug: str, case_id: int):
     try:
         moved = services.case_move(actor=request.user, case=case, to_phase=request.POST.get("phase", ""))
     except ServiceError as error:
-        if isinstance(error, NotFound):
-            raise Http404(error.message) from None
-        return _render_detail(request, case, actor, forms={"phase_error": error.message}, status=error.status)
+        return _refused(request, case, actor, error, forms={"phase_error": error.message})
     messages.success(request, _("The case is now in the phase “%(phase)s”.") % {"phase": phase_label(moved.phase)})
     if moved.phase == Case.Phase.DRAFT and not actor.is_owner:
         return redirect("casework:case_list", circle_slug)
     return redirect(moved.get_absolute_url())
 
 
-@login_required
-@require_POST
-def question_create(request, circle_slug: str, case_id: int):
-    case, actor = _load_case(request, circle_slug, case_id)
-    return _submit(
-        request, case, actor,
-        form_class=QuestionForm, form_name="question_form",
-        call=lambda case, actor, data: services.question_ask(author=request.user, case=case, body=data["body"]),
-        success=_("Your question has been posted."), anchor="questions",
-    )
+question_create = _case_form_view(
+    form_class=QuestionForm, form_name="question_form",
+    call=lambda request, case, data: services.question_ask(author=request.user, case=case, body=data["body"]),
+    success=gettext_lazy("Your question has been posted."), anchor="questions",
+)
 
 
 @login_required
@@ -298,32 +318,25 @@ def question_answer(request, circle_slug: str, case_id: int, question_id: int):
     case, actor = _load_case(request, circle_slug, case_id)
     question = get_object_or_404(CaseQuestion, pk=question_id, case=case)
     form = AnswerForm(request.POST, prefix=f"answer-{question.pk}")
-    if form.is_valid():
-        try:
-            services.question_answer(author=request.user, question=question, body=form.cleaned_data["body"])
-        except ServiceError as error:
-            return _answer_refused(request, case, actor, error, question, form)
-        messages.success(request, _("Your answer has been saved."))
-        return redirect(f"{case.get_absolute_url()}#question-{question.pk}")
-    return _render_detail(request, case, actor, forms={"answer_forms": {question.pk: form}})
-
-
-def _answer_refused(request, case, actor, error, question, form):
-    if isinstance(error, NotFound):
-        raise Http404(error.message)
-    form.add_error(None, error.message)
-    return _render_detail(request, case, actor, forms={"answer_forms": {question.pk: form}}, status=error.status)
+    if not form.is_valid():
+        return _render_detail(request, case, actor, forms={"answer_forms": {question.pk: form}})
+    try:
+        services.question_answer(author=request.user, question=question, body=form.cleaned_data["body"])
+    except ServiceError as error:
+        form.add_error(None, error.message)
+        return _refused(request, case, actor, error, forms={"answer_forms": {question.pk: form}})
+    messages.success(request, _("Your answer has been saved."))
+    return redirect(f"{case.get_absolute_url()}#question-{question.pk}")
 
 
 @login_required
 @require_POST
 def feedback_create(request, circle_slug: str, case_id: int):
     case, actor = _load_case(request, circle_slug, case_id)
-    form_class = ExpertFeedbackForm if actor.feedback_kind == Feedback.Kind.EXPERT else PeerFeedbackForm
     return _submit(
         request, case, actor,
-        form_class=form_class, form_name="feedback_form",
-        call=lambda case, actor, data: services.feedback_give(author=request.user, case=case, **data),
+        form_class=_feedback_form_class(actor), form_name="feedback_form",
+        call=lambda request, case, data: services.feedback_give(author=request.user, case=case, **data),
         success=_("Thank you, your feedback has been posted."), anchor="feedback",
     )
 
@@ -337,90 +350,57 @@ def feedback_helpful(request, circle_slug: str, case_id: int, feedback_id: int):
     try:
         services.feedback_mark_helpful(owner=request.user, feedback=feedback, helpful=helpful)
     except ServiceError as error:
-        if isinstance(error, NotFound):
-            raise Http404(error.message) from None
-        return _render_detail(request, case, actor, forms={"helpful_error": error.message}, status=error.status)
+        return _refused(request, case, actor, error, forms={"helpful_error": error.message})
     messages.success(request, _("Marked as helpful.") if helpful else _("No longer marked as helpful."))
     return redirect(f"{case.get_absolute_url()}#feedback-{feedback.pk}")
 
 
-@login_required
-@require_POST
-def case_reflection(request, circle_slug: str, case_id: int):
-    case, actor = _load_case(request, circle_slug, case_id)
-    return _submit(
-        request, case, actor,
-        form_class=ReflectionForm, form_name="reflection_form",
-        call=lambda case, actor, data: services.case_reflect(author=request.user, case=case, reflection=data["reflection"]),
-        success=_("Your reflection has been saved."), anchor="reflection",
+case_reflection = _case_form_view(
+    form_class=ReflectionForm, form_name="reflection_form",
+    call=lambda request, case, data: services.case_reflect(author=request.user, case=case, reflection=data["reflection"]),
+    success=gettext_lazy("Your reflection has been saved."), anchor="reflection",
+)
+
+lesson_save = _case_form_view(
+    form_class=LessonForm, form_name="lesson_form",
+    call=lambda request, case, data: services.lesson_write(author=request.user, case=case, body=data["body"]),
+    success=gettext_lazy("Your lesson learned has been saved."), anchor="lesson",
+)
+
+
+def _add_followup(request, case, data):
+    lesson = _lesson_or_conflict(case, _("Write the lesson learned first; then you can add what came of it."))
+    services.lesson_add_followup(author=request.user, lesson=lesson, note=data["note"])
+
+
+lesson_followup = _case_form_view(
+    form_class=FollowupForm, form_name="followup_form", call=_add_followup,
+    success=gettext_lazy("Thank you: your follow-up has been added to the lesson."), anchor="lesson",
+)
+
+
+def _propose_lesson(request, case, data):
+    lesson = _lesson_or_conflict(case, _("Write the lesson learned first; then you can propose it for publication."))
+    services.lesson_propose_for_publication(
+        author=request.user, lesson=lesson, title=data["title"], summary=data["summary"], consent=data["consent"]
     )
 
 
-@login_required
-@require_POST
-def lesson_save(request, circle_slug: str, case_id: int):
-    case, actor = _load_case(request, circle_slug, case_id)
-    return _submit(
-        request, case, actor,
-        form_class=LessonForm, form_name="lesson_form",
-        call=lambda case, actor, data: services.lesson_write(author=request.user, case=case, body=data["body"]),
-        success=_("Your lesson learned has been saved."), anchor="lesson",
-    )
-
-
-@login_required
-@require_POST
-def lesson_followup(request, circle_slug: str, case_id: int):
-    def call(case, actor, data):
-        try:
-            lesson = case.lesson
-        except Case.lesson.RelatedObjectDoesNotExist:
-            raise Conflict(_("Write the lesson learned first; then you can add what came of it."), code="no_lesson") from None
-        services.lesson_add_followup(author=request.user, lesson=lesson, note=data["note"])
-
-    case, actor = _load_case(request, circle_slug, case_id)
-    return _submit(
-        request, case, actor,
-        form_class=FollowupForm, form_name="followup_form", call=call,
-        success=_("Thank you: your follow-up has been added to the lesson."), anchor="lesson",
-    )
-
-
-@login_required
-@require_POST
-def lesson_propose(request, circle_slug: str, case_id: int):
-    def call(case, actor, data):
-        try:
-            lesson = case.lesson
-        except Case.lesson.RelatedObjectDoesNotExist:
-            raise Conflict(_("Write the lesson learned first; then you can propose it for publication."), code="no_lesson") from None
-        services.lesson_propose_for_publication(
-            author=request.user, lesson=lesson, title=data["title"], summary=data["summary"], consent=data["consent"]
-        )
-
-    case, actor = _load_case(request, circle_slug, case_id)
-    return _submit(
-        request, case, actor,
-        form_class=PublicationForm, form_name="publication_form", call=call,
-        success=_("Thank you. The editors will review your anonymised lesson before it is published."), anchor="lesson",
-    )
+lesson_propose = _case_form_view(
+    form_class=PublicationForm, form_name="publication_form", call=_propose_lesson,
+    success=gettext_lazy("Thank you. The editors will review your anonymised lesson before it is published."),
+    anchor="lesson",
+)
 
 
 # --- Attachments ------------------------------------------------------------------------
 
 
-@login_required
-@require_POST
-def attachment_upload(request, circle_slug: str, case_id: int):
-    def call(case, actor, data):
-        services.attachments_add(uploader=request.user, case=case, uploads=data["files"])
-
-    case, actor = _load_case(request, circle_slug, case_id)
-    return _submit(
-        request, case, actor,
-        form_class=AttachmentForm, form_name="attachment_form", call=call,
-        success=_("The attachment has been added."), anchor="attachments",
-    )
+attachment_upload = _case_form_view(
+    form_class=AttachmentForm, form_name="attachment_form",
+    call=lambda request, case, data: services.attachments_add(uploader=request.user, case=case, uploads=data["files"]),
+    success=gettext_lazy("The attachment has been added."), anchor="attachments",
+)
 
 
 @login_required
@@ -446,7 +426,7 @@ def attachment_delete(request, circle_slug: str, case_id: int, attachment_id: in
     try:
         services.attachment_delete(actor=request.user, attachment=attachment)
     except ServiceError as error:
-        return _refused(request, case, actor, error, form=AttachmentForm(), form_name="attachment_form")
+        return _refused_at_form(request, case, actor, error, AttachmentForm(), "attachment_form")
     messages.success(request, _("The attachment has been removed."))
     return redirect(f"{case.get_absolute_url()}#attachments")
 
@@ -454,16 +434,11 @@ def attachment_delete(request, circle_slug: str, case_id: int, attachment_id: in
 # --- Guests -----------------------------------------------------------------------------
 
 
-@login_required
-@require_POST
-def guest_invite(request, circle_slug: str, case_id: int):
-    case, actor = _load_case(request, circle_slug, case_id)
-    return _submit(
-        request, case, actor,
-        form_class=GuestInviteForm, form_name="guest_form",
-        call=lambda case, actor, data: services.case_guest_invite(inviter=request.user, case=case, email=data["email"]),
-        success=_("The invitation has been sent."), anchor="guests",
-    )
+guest_invite = _case_form_view(
+    form_class=GuestInviteForm, form_name="guest_form",
+    call=lambda request, case, data: services.case_guest_invite(inviter=request.user, case=case, email=data["email"]),
+    success=gettext_lazy("The invitation has been sent."), anchor="guests",
+)
 
 
 @login_required
@@ -474,9 +449,7 @@ def guest_revoke(request, circle_slug: str, case_id: int, guest_id: int):
     try:
         services.case_guest_revoke(revoker=request.user, guest=guest)
     except ServiceError as error:
-        if isinstance(error, NotFound):
-            raise Http404(error.message) from None
-        return _refused(request, case, actor, error, form=GuestInviteForm(), form_name="guest_form")
+        return _refused_at_form(request, case, actor, error, GuestInviteForm(), "guest_form")
     messages.success(request, _("The guest no longer has access to this case."))
     return redirect(f"{case.get_absolute_url()}#guests")
 

@@ -20,6 +20,28 @@ class AccessibleFormMixin:
             self.fields[name].widget.attrs["aria-describedby"] = " ".join(ids)
 
 
+def email_field(label, *, required_message, help_text="") -> forms.EmailField:
+    """The email address of the person filling in the form: autofilled, with our error texts."""
+    return forms.EmailField(
+        label=label,
+        max_length=254,
+        help_text=help_text,
+        error_messages={"required": required_message, "invalid": _("Enter a valid email address, such as name@example.nl.")},
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+
+def about_you_field(label, *, autocomplete: str, required_message, help_text="") -> forms.CharField:
+    """One line about the person filling in the form (name, organisation, job title), autofilled."""
+    return forms.CharField(
+        label=label,
+        max_length=150,
+        help_text=help_text,
+        error_messages={"required": required_message},
+        widget=forms.TextInput(attrs={"autocomplete": autocomplete}),
+    )
+
+
 class HoneypotMixin(forms.Form):
     """A field people never see; bots that fill in every field reveal themselves."""
 
@@ -35,34 +57,16 @@ class HoneypotMixin(forms.Form):
 
 
 class RegistrationForm(AccessibleFormMixin, HoneypotMixin, forms.Form):
-    name = forms.CharField(
-        label=_("Name"),
-        max_length=150,
-        error_messages={"required": _("Enter your name.")},
-        widget=forms.TextInput(attrs={"autocomplete": "name"}),
-    )
-    email = forms.EmailField(
-        label=_("Email address"),
-        max_length=254,
+    name = about_you_field(_("Name"), autocomplete="name", required_message=_("Enter your name."))
+    email = email_field(
+        _("Email address"),
         help_text=_("We send the confirmation and a link to cancel to this address."),
-        error_messages={
-            "required": _("Enter your email address."),
-            "invalid": _("Enter a valid email address, such as name@example.nl."),
-        },
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        required_message=_("Enter your email address."),
     )
-    organisation = forms.CharField(
-        label=_("Organisation"),
-        max_length=150,
-        error_messages={"required": _("Enter the organisation you work for.")},
-        widget=forms.TextInput(attrs={"autocomplete": "organization"}),
+    organisation = about_you_field(
+        _("Organisation"), autocomplete="organization", required_message=_("Enter the organisation you work for.")
     )
-    job_title = forms.CharField(
-        label=_("Job title"),
-        max_length=150,
-        error_messages={"required": _("Enter your job title.")},
-        widget=forms.TextInput(attrs={"autocomplete": "organization-title"}),
-    )
+    job_title = about_you_field(_("Job title"), autocomplete="organization-title", required_message=_("Enter your job title."))
     extra_participants = forms.CharField(
         label=_("Colleagues who come along"),
         required=False,
@@ -106,15 +110,7 @@ class RegistrationForm(AccessibleFormMixin, HoneypotMixin, forms.Form):
 
 
 class NewsletterForm(AccessibleFormMixin, HoneypotMixin, forms.Form):
-    email = forms.EmailField(
-        label=_("Email address"),
-        max_length=254,
-        error_messages={
-            "required": _("Enter your email address."),
-            "invalid": _("Enter a valid email address, such as name@example.nl."),
-        },
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-    )
+    email = email_field(_("Email address"), required_message=_("Enter your email address."))
 
     field_order = ["email", "website"]
 

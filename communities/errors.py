@@ -42,6 +42,16 @@ class Conflict(ServiceError):
     code = "conflict"
 
 
+class FileTooLarge(ServiceError):
+    status = 413
+    code = "file_too_large"
+
+
+class UnsupportedFileType(ServiceError):
+    status = 415
+    code = "unsupported_file_type"
+
+
 class RateLimited(ServiceError):
     status = 429
     code = "rate_limited"

@@ -2,14 +2,18 @@
 
 Every answer is JSON, errors too: `{"detail": "<message in the user's language>", "code": "..."}`
 with the status of the error (communities.errors: 401/404/409/422/429; ServiceError
-subclasses carry their own status). Wrong payload types answer 422 with the fields at fault.
+subclasses carry their own status). Wrong payload types answer 422 with the fields at fault;
+a method the path does not have answers 405 with an Allow header.
 """
 
+import functools
 import logging
 
+from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.core.exceptions import BadRequest, PermissionDenied, RequestDataTooBig, SuspiciousOperation
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed
 from django.http.multipartparser import MultiPartParserError
+from django.urls import URLPattern
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -23,7 +27,40 @@ from partners.api import router as partners_router
 
 logger = logging.getLogger(__name__)
 
-api = NinjaAPI(
+
+class JsonNinjaAPI(NinjaAPI):
+    """A NinjaAPI whose 405 is JSON too. Ninja's path view answers a method the path does not
+    have with a bare-text HttpResponseNotAllowed and offers no hook for it, so every API view
+    is wrapped to turn that answer into ours (with the same Allow header)."""
+
+    def _get_urls(self):
+        urls = super()._get_urls()
+        for pattern in urls:
+            if isinstance(pattern, URLPattern):
+                pattern.callback = _json_method_not_allowed(pattern.callback)
+        return urls
+
+
+def _json_method_not_allowed(view):
+    def replace(request, response):
+        if not isinstance(response, HttpResponseNotAllowed):
+            return response
+        return method_not_allowed(request, allowed=response["Allow"].split(", "))
+
+    if iscoroutinefunction(view):
+        async def async_view(request, *args, **kwargs):
+            return replace(request, await view(request, *args, **kwargs))
+
+        return markcoroutinefunction(functools.wraps(view)(async_view))
+
+    @functools.wraps(view)
+    def sync_view(request, *args, **kwargs):
+        return replace(request, view(request, *args, **kwargs))
+
+    return sync_view
+
+
+api = JsonNinjaAPI(
     title="Leerkring API",
     version="1",
     description=(
@@ -44,6 +81,17 @@ api.add_router("/", partners_router)
 
 def error_response(request, status: int, detail: str, code: str, **extra):
     return api.create_response(request, {"detail": detail, "code": code, **extra}, status=status)
+
+
+def method_not_allowed(request, *, allowed: list[str]):
+    allowed = sorted(allowed)
+    detail = _("This address does not accept the %(method)s method, only %(allowed)s.") % {
+        "method": request.method,
+        "allowed": ", ".join(allowed),
+    }
+    response = error_response(request, 405, detail, "method_not_allowed")
+    response["Allow"] = ", ".join(allowed)
+    return response
 
 
 @api.exception_handler(ServiceError)

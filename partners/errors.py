@@ -1,14 +1,11 @@
-"""Errors of the partner services, on top of communities.errors (the API answers with `status`)."""
+"""Errors of the partner services: those of communities.errors, plus a refusal of one step (403)."""
 
-from communities.errors import Conflict, InvalidInput, NotFound, ServiceError
+from communities.errors import (
+    Conflict, FileTooLarge, InvalidInput, NotAuthenticated, NotFound, ServiceError, UnsupportedFileType,
+)
 
 __all__ = ["Conflict", "FileTooLarge", "InvalidInput", "NotAllowed", "NotAuthenticated", "NotFound", "ServiceError",
            "UnsupportedFileType"]
-
-
-class NotAuthenticated(ServiceError):
-    status = 401
-    code = "not_authenticated"
 
 
 class NotAllowed(ServiceError):
@@ -16,13 +13,3 @@ class NotAllowed(ServiceError):
 
     status = 403
     code = "not_allowed"
-
-
-class FileTooLarge(ServiceError):
-    status = 413
-    code = "file_too_large"
-
-
-class UnsupportedFileType(ServiceError):
-    status = 415
-    code = "unsupported_file_type"

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cms.forms import HoneypotMixin
+from cms.forms import HoneypotMixin, about_you_field, email_field
 from cms.models import Network
 
 from .models import Theme, Urgency
@@ -34,34 +34,26 @@ class NetworkChoiceField(forms.ModelMultipleChoiceField):
 
 
 class PartnerApplicationForm(HoneypotMixin, forms.Form):
-    organisation_name = forms.CharField(
-        label=_("Municipality or organisation"),
-        max_length=150,
-        error_messages={"required": _("Enter the name of your municipality or organisation.")},
-        widget=forms.TextInput(attrs={"autocomplete": "organization"}),
+    organisation_name = about_you_field(
+        _("Municipality or organisation"),
+        autocomplete="organization",
+        required_message=_("Enter the name of your municipality or organisation."),
     )
-    contact_name = forms.CharField(
-        label=_("Contact person"),
-        max_length=150,
+    contact_name = about_you_field(
+        _("Contact person"),
+        autocomplete="name",
         help_text=_("Who we can contact about the partnership."),
-        error_messages={"required": _("Enter the name of the contact person.")},
-        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        required_message=_("Enter the name of the contact person."),
     )
-    contact_job_title = forms.CharField(
-        label=_("Job title of the contact person"),
-        max_length=150,
-        error_messages={"required": _("Enter the job title of the contact person.")},
-        widget=forms.TextInput(attrs={"autocomplete": "organization-title"}),
+    contact_job_title = about_you_field(
+        _("Job title of the contact person"),
+        autocomplete="organization-title",
+        required_message=_("Enter the job title of the contact person."),
     )
-    contact_email = forms.EmailField(
-        label=_("Email address of the contact person"),
-        max_length=254,
+    contact_email = email_field(
+        _("Email address of the contact person"),
         help_text=_("We send the confirmation to this address."),
-        error_messages={
-            "required": _("Enter the email address of the contact person."),
-            "invalid": _("Enter a valid email address, such as name@example.nl."),
-        },
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        required_message=_("Enter the email address of the contact person."),
     )
     contact_phone = forms.CharField(
         label=_("Phone number of the contact person"),

@@ -24,13 +24,14 @@ from django.utils.translation import gettext as _
 from communities import permissions as circle_permissions
 from communities.models import Channel
 from communities.services import message_post
+from communities.uploads import file_extension
 
 from .. import permissions
 from ..errors import Conflict, InvalidInput, NotAllowed, NotFound
 from ..models import KnowledgeQuestion, QuestionEvent, QuestionStatus, Theme, Urgency
 from ..models.questions import CONTEXT_TEXT_MAX, QUESTION_TEXT_MAX, REPLY_TEXT_MAX
 from ..selectors import routing_for
-from .attachments import inspect_upload, private_storage, store_upload
+from .attachments import inspect_upload, private_storage, store_question_file
 from .notify import _tell_handlers, _tell_member
 
 S = QuestionStatus
@@ -227,7 +228,7 @@ def question_ask(
     )
     stored_name = ""
     if attachment is not None:
-        stored_name = store_upload(attachment, file_fields["attachment_name"].rpartition(".")[2].lower())
+        stored_name = store_question_file(attachment, file_extension(file_fields["attachment_name"]))
         knowledge_question.attachment_storage_name = stored_name
     try:
         knowledge_question.save()

@@ -85,7 +85,7 @@ def test_api_answers_415_and_413_as_json(client, case, official):
     response = client.post(url, {"file": upload("begroting.pdf", HTML_BYTES)})
     assert response.status_code == 415
     assert response.json()["code"] == "unsupported_file_type"
-    assert "De inhoud van ‘begroting.pdf’ is geen PDF-bestand." in response.json()["detail"]
+    assert "De inhoud van ‘begroting.pdf’ is geen echt PDF-bestand." in response.json()["detail"]
     response = client.post(url, {"file": upload("groot.png", PNG_BYTES + b"0" * TEN_MB)})
     assert response.status_code == 413
     assert response.json()["detail"] == "‘groot.png’ is 10,0 MB; een bijlage mag hoogstens 10 MB zijn."
@@ -106,7 +106,7 @@ def test_case_form_shows_upload_errors_and_stores_nothing(client, circle, offici
     )
     html = html_lib.unescape(response.content.decode())
     assert response.status_code == 200
-    assert "De inhoud van ‘begroting.pdf’ is geen PDF-bestand." in html
+    assert "De inhoud van ‘begroting.pdf’ is geen echt PDF-bestand." in html
     assert not Case.objects.exists() and not Attachment.objects.exists()
 
 

@@ -184,3 +184,20 @@ def test_openapi_document_lists_the_endpoints(client):
     for path in ["/api/v1/circles", "/api/v1/circles/{slug}/join", "/api/v1/circles/{slug}/channels/{channel_slug}/messages",
                  "/api/v1/messages/{message_id}", "/api/v1/messages/{message_id}/reactions/{kind}"]:
         assert path in paths
+
+
+@pytest.mark.parametrize(
+    "language, method, url, detail, allowed",
+    [
+        ("nl", "delete", "/api/v1/circles", "Dit adres accepteert de methode DELETE niet, alleen GET.", "GET"),
+        ("en", "delete", "/api/v1/circles", "This address does not accept the DELETE method, only GET.", "GET"),
+        ("nl", "put", "/api/v1/circles/kring/memberships/1",
+         "Dit adres accepteert de methode PUT niet, alleen DELETE, PATCH.", "DELETE, PATCH"),
+    ],
+)
+def test_an_unsupported_method_gets_405_as_json_with_the_allowed_methods(client, language, method, url, detail, allowed):
+    response = getattr(client, method)(url, HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 405
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json() == {"detail": detail, "code": "method_not_allowed"}
+    assert response["Allow"] == allowed

@@ -48,7 +48,7 @@ def test_a_pdf_is_stored_privately_and_served_only_to_readers(client, official, 
     ("name", "content", "message"),
     [
         ("script.exe", b"MZ\x90\x00", "‘script.exe’ kan niet worden bijgevoegd: alleen bestanden van het type PDF, DOCX, XLSX, PPTX, ODT, PNG, JPG zijn toegestaan."),
-        ("nep.pdf", b"dit is geen pdf", "De inhoud van ‘nep.pdf’ is geen echt PDF-bestand."),
+        ("nep.pdf", b"dit is geen pdf", "De inhoud van ‘nep.pdf’ is geen echt PDF-bestand. Alleen bestanden van het type PDF, DOCX, XLSX, PPTX, ODT, PNG, JPG zijn toegestaan."),
         ("leeg.pdf", b"", "De bijlage is leeg."),
     ],
 )
