@@ -1,7 +1,8 @@
 """Forms of the partner pages. They check input for the person filling them in; the services check again."""
 
 from django import forms
-from django.utils.translation import gettext_lazy as _
+from django.utils.functional import lazy
+from django.utils.translation import gettext, gettext_lazy as _
 
 from cms.forms import HoneypotMixin, about_you_field, email_field
 from cms.models import Network
@@ -151,7 +152,7 @@ class QuestionForm(forms.Form):
     attachment = forms.FileField(
         label=_("Attachment"),
         required=False,
-        help_text=_("One file of at most 10 MB: %(types)s.") % {"types": ALLOWED_LABEL},
+        help_text=lazy(lambda: gettext("One file of at most 10 MB: %(types)s.") % {"types": ALLOWED_LABEL}, str)(),
         error_messages={"empty": _("The attachment is empty."), "invalid": _("Choose a file to attach.")},
         widget=forms.ClearableFileInput(attrs={"accept": ",".join(f".{ext}" for ext in ALLOWED_TYPES)}),
     )

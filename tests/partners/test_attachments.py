@@ -83,3 +83,10 @@ def test_a_question_without_attachment_has_no_download(client, official, contact
     question = ask(official)
     client.force_login(official)
     assert client.get(f"/kennisvragen/{question.pk}/bijlage/").status_code == 404
+
+
+@pytest.mark.parametrize("language, expected", [("nl", "Eén bestand van hoogstens 10 MB"), ("en", "One file of at most 10 MB")])
+def test_attachment_help_follows_the_language_of_the_request(client, official, language, expected):
+    client.force_login(official)
+    response = client.get("/kennisvragen/nieuw/", headers={"accept-language": language})
+    assert expected in response.content.decode()
