@@ -1,13 +1,20 @@
-"""`{% reaction_buttons %}`: the buttons of a message's reaction form (includes/reactions.html).
+"""Tags for the thread templates, which a channel page runs for a few hundred messages.
+
+`{% reaction_buttons %}`: the buttons of a message's reaction form (includes/reactions.html).
 
 A channel page shows five buttons under each of a few hundred messages, and most of them are
 alike ("nobody yet", "3, not mine"). Rendering them through the template engine was a large
 share of the page's time; here each distinct button is built once and then reused.
+
+`{% message_time %}`: a message's <time> element, the same as the `date` filter's "c" and
+"j b Y, H:i" without parsing both formats again for every message.
 """
 
 from functools import lru_cache
 
 from django import template
+from django.utils import timezone
+from django.utils.dates import MONTHS_3
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -33,3 +40,10 @@ def _button(kind: str, emoji: str, label: str, count: int, mine: bool, can_post:
         label,
         format_html(" <span>{}</span>", count) if count else "",
     )
+
+
+@register.simple_tag
+def message_time(value):
+    local = timezone.localtime(value)
+    shown = f"{local.day} {MONTHS_3[local.month]} {local.year}, {local:%H:%M}"
+    return format_html('<time datetime="{}">{}</time>', local.isoformat(), shown)
