@@ -9,8 +9,8 @@ skipped or shown twice; new activity shows on the first page at the next visit.
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, IntegerField, Max, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, IntegerField, Max, OuterRef, Q, Subquery, Value, Window
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils.translation import gettext as _
 
 from . import permissions
@@ -19,6 +19,10 @@ from .models import Channel, Circle, Membership, Message, Reaction, ReadMarker
 
 MAX_NESTING = 3  # deeper replies are shown flat, with "in reply to"
 THREADS_PER_PAGE = 50
+# The channel page shows a long thread as its starter and its newest replies, plus the replies
+# that are new since the last visit up to a cap; the thread page shows everything.
+LATEST_REPLIES_SHOWN = 3
+NEW_REPLIES_SHOWN = 10
 MESSAGES_PER_API_PAGE = 50
 MAX_API_PAGE = 200
 
@@ -145,7 +149,10 @@ class MessageNode:
     children: list = field(default_factory=list)
     reactions: list = field(default_factory=list)
     is_new: bool = False
-    in_reply_to: Message | None = None  # set on replies shown flattened
+    # "In reply to": set on replies shown flattened, or whose parent the page leaves out.
+    in_reply_to_id: int | None = None
+    in_reply_to_name: str | None = None  # None: a deleted participant
+    parent_shown: bool = True  # False: "in reply to" links to the parent on the thread page
     author_role: str | None = None
     closes: range = range(0)  # how many </div></article> follow this node (flat rendering)
 
@@ -157,6 +164,8 @@ class ThreadView:
     has_new: bool
     key: int
     show_new_marker: bool = False  # the first thread with messages since the last visit
+    reply_count: int = 0
+    hidden_count: int = 0  # replies left to the thread page
 
 
 @dataclass
@@ -235,7 +244,7 @@ def channel_threads(user, channel: Channel, *, cursor=None, last_read: int = 0, 
     has_more = len(roots) > per_page
     roots = roots[:per_page]
     next_cursor = f"{snapshot}-{roots[-1].sort_key}" if has_more and roots else None
-    threads = build_threads(user, roots, last_read=last_read)
+    threads = build_threads(user, roots, last_read=last_read, latest_replies=LATEST_REPLIES_SHOWN)
     first_new = next((n.message.pk for t in threads for n in t.nodes if n.is_new), None)
     first_new_thread = next((t for t in threads if t.has_new), None)
     if first_new_thread is not None:
@@ -243,19 +252,23 @@ def channel_threads(user, channel: Channel, *, cursor=None, last_read: int = 0, 
     return ThreadPage(threads=threads, snapshot=snapshot, next_cursor=next_cursor, first_new_message_id=first_new)
 
 
-def build_threads(user, roots: list[Message], *, last_read: int = 0) -> list[ThreadView]:
-    """The full threads of these roots, two queries whatever their number and size."""
+def build_threads(user, roots: list[Message], *, last_read: int = 0, latest_replies: int | None = None) -> list[ThreadView]:
+    """The threads of these roots, two queries whatever their number and size.
+
+    With `latest_replies`, each thread keeps only its newest replies (see `_thread_replies`);
+    a reply whose parent is left out hangs under the starter with "in reply to".
+    """
     if not roots:
         return []
-    replies = list(
-        Message.objects.filter(thread_id__in=[r.pk for r in roots]).select_related("author__profile").order_by("id")
-    )
+    replies = _thread_replies(roots, last_read=last_read, latest=latest_replies)
     everything = [*roots, *replies]
     reactions = reaction_counts(user, [m.pk for m in everything])
     by_id = {m.pk: m for m in everything}
     children = defaultdict(list)
+    shown_replies = defaultdict(int)
     for reply in replies:
-        children[reply.parent_id].append(reply)
+        children[reply.parent_id if reply.parent_id in by_id else reply.thread_id].append(reply)
+        shown_replies[reply.thread_id] += 1
     author_ids = {m.author_id for m in everything if m.author_id}
     roles = dict(
         Membership.objects.active()
@@ -276,8 +289,12 @@ def build_threads(user, roots: list[Message], *, last_read: int = 0) -> list[Thr
                 is_new=bool(last_read) and message.pk > last_read and message.author_id != me,
                 author_role=roles.get(message.author_id),
             )
-            if message.depth > MAX_NESTING:
-                node.in_reply_to = by_id.get(message.parent_id)
+            parent = by_id.get(message.parent_id)
+            if message.parent_id and parent is None:
+                node.in_reply_to_id, node.parent_shown = message.parent_id, False
+                node.in_reply_to_name = message.parent_author_name  # annotated by _thread_replies
+            elif message.depth > MAX_NESTING and parent is not None:
+                node.in_reply_to_id, node.in_reply_to_name = parent.pk, _author_name(parent)
             kids = children.get(message.pk, [])
             node.children = kids
             if not kids:
@@ -288,9 +305,34 @@ def build_threads(user, roots: list[Message], *, last_read: int = 0) -> list[Thr
                     stack.append((kid, 0))
             nodes.append(node)
         threads.append(
-            ThreadView(root=root, nodes=nodes, has_new=any(n.is_new for n in nodes), key=getattr(root, "sort_key", 0))
+            ThreadView(
+                root=root, nodes=nodes, has_new=any(n.is_new for n in nodes), key=getattr(root, "sort_key", 0),
+                reply_count=root.reply_count, hidden_count=max(0, root.reply_count - shown_replies[root.pk]),
+            )
         )
     return threads
+
+
+def _thread_replies(roots: list[Message], *, last_read: int, latest: int | None) -> list[Message]:
+    """Replies of these threads, oldest first: all of them, or per thread the `latest` newest
+    and, since the last visit, up to NEW_REPLIES_SHOWN newest (one query either way)."""
+    replies = Message.objects.filter(thread_id__in=[r.pk for r in roots]).select_related("author__profile")
+    if latest is None:
+        return list(replies.order_by("id"))
+    newest_first = Window(RowNumber(), partition_by=F("thread_id"), order_by=F("id").desc())
+    keep = Q(rank__lte=latest)
+    if last_read:
+        keep |= Q(rank__lte=max(latest, NEW_REPLIES_SHOWN), id__gt=last_read)
+    return list(
+        replies.annotate(rank=newest_first, parent_author_name=F("parent__author__profile__display_name"))
+        .filter(keep)
+        .order_by("id")
+    )
+
+
+def _author_name(message: Message) -> str | None:
+    profile = getattr(message.author, "profile", None) if message.author_id else None
+    return profile.display_name if profile else None
 
 
 def thread_root(channel: Channel, message_id) -> Message:

@@ -3,6 +3,7 @@ import hashlib
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 TOKEN_PREFIX = "lk_"
 
@@ -35,7 +36,8 @@ class PersonalAccessToken(models.Model):
     token_hash = models.CharField(max_length=64, unique=True)
     # The first characters of the token, so its owner can tell tokens apart.
     hint = models.CharField(max_length=12)
-    scope = models.CharField(_("may"), max_length=8, choices=Scope, default=Scope.READ)
+    # A context of its own: plain "may" is also the month of dates ("25 mei"), which it overrode.
+    scope = models.CharField(pgettext_lazy("token permission", "may"), max_length=8, choices=Scope, default=Scope.READ)
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True)

@@ -17,6 +17,8 @@ def live_texts() -> dict[str, str]:
         "edit": _("Edit"),
         "remove": _("Delete"),
         "report": _("Report"),
+        "inReplyTo": _("In reply to"),
+        "earlierMessage": _("an earlier message"),
         "typingOne": _("%(name)s is typing…"),
         "typingTwo": _("%(first)s and %(second)s are typing…"),
         "typingMany": _("Several people are typing…"),

@@ -9,7 +9,8 @@
 // Markup hooks (templates/communities/channel*.html): section[data-live-channel] with
 // data-last-message, article.lk-thread#thread-N, article.lk-message#message-N,
 // div.lk-replies[data-replies-of=N], span.lk-badge[data-unread-channel=N],
-// p.lk-typing[data-typing-for=N]. Texts come from {% live_client %} (JSON, translated).
+// p.lk-typing[data-typing-for=N], span.lk-thread__count (the reply count of a long thread
+// that shows only its newest replies). Texts come from {% live_client %} (JSON, translated).
 
 const TYPING_SEND_EVERY = 3000; // the server drops more frequent typing frames anyway
 const TYPING_SHOWN_FOR = 6000;
@@ -32,6 +33,8 @@ function readTexts() {
     edit: "Edit",
     remove: "Delete",
     report: "Report",
+    inReplyTo: "In reply to",
+    earlierMessage: "an earlier message",
     typingOne: "%(name)s is typing…",
     typingTwo: "%(first)s and %(second)s are typing…",
     typingMany: "Several people are typing…",
@@ -227,9 +230,16 @@ function start(section) {
         section.append(thread);
       }
     } else {
-      const container = repliesContainer(message);
+      // A long thread on the channel page shows only its newest replies: a reply to one that
+      // is left out goes at the end of its thread, saying what it answers.
+      const parentShown = document.getElementById(`message-${message.parent}`) !== null;
+      const container = parentShown
+        ? repliesContainer(message)
+        : section.querySelector(`[data-replies-of="${message.thread}"]`);
       if (!container) return; // its thread is not on this page; the next reload shows it
+      if (!parentShown) element.querySelector(":scope > .lk-message__header").after(inReplyTo(message));
       container.append(element);
+      countReply(message.thread);
     }
     if (message.author.id !== me) announcer(fill(texts.newMessage, { name: message.author.name }));
   }
@@ -242,6 +252,20 @@ function start(section) {
     const enclosing = parent?.closest(".lk-replies");
     if (enclosing) return enclosing;
     return section.querySelector(`[data-replies-of="${message.thread}"]`);
+  }
+
+  function inReplyTo(message) {
+    const line = element("p", "lk-in-reply-to", `${texts.inReplyTo} `);
+    const link = element("a", "", texts.earlierMessage);
+    link.href = `${channelUrl ?? ""}${message.thread}/#message-${message.parent}`;
+    line.append(link);
+    return line;
+  }
+
+  // The "show all N replies" link of a long thread counts every reply, shown or not.
+  function countReply(thread) {
+    const count = section.querySelector(`#thread-${thread} .lk-thread__count`);
+    if (count) count.textContent = String((Number.parseInt(count.textContent, 10) || 0) + 1);
   }
 
   function renderMessage(message) {

@@ -290,7 +290,7 @@ def test_thread_nesting_three_levels_then_flat_with_in_reply_to(client, channel,
         parent = post(official2 if depth % 2 else official, channel, f"Niveau {depth}", parent=parent)
     client.force_login(official)
     page = text(client.get(f"{channel.get_absolute_url()}{root.pk}/"))
-    assert page.count("Antwoord op") == 2  # depth 4 and 5
+    assert page.count('<p class="lk-in-reply-to">Antwoord op') == 2  # depth 4 and 5
     deepest = Message.objects.get(depth=5)
     assert f'data-parent="{deepest.parent_id}" data-depth="5"' in page
 

@@ -94,3 +94,58 @@ def test_a_reply_appears_live_in_the_right_thread_for_the_other_member(discussio
 
         os.makedirs(SCREENSHOTS, exist_ok=True)
         anouk.screenshot(path=f"{SCREENSHOTS}/reply-live.png", full_page=True)
+
+
+
+def reply_through_the_page(page, base_url: str, thread_url: str, parent_id: int, body: str) -> None:
+    page.goto(f"{base_url}{thread_url}?antwoord={parent_id}#reageren")
+    page.locator("#reageren textarea").fill(body)
+    page.locator("#reageren button[type=submit]").click()
+    page.wait_for_load_state()
+
+
+@pytest.fixture
+def five_replies(discussion):
+    """Made before the browser starts: Playwright's event loop in this thread would refuse the events."""
+    first, _ = discussion["threads"]
+    return [services.message_post(author=first.author, channel=first.channel, body=f"Reactie {n}", parent=first)
+            for n in range(1, 6)]
+
+
+def test_a_live_reply_reaches_a_long_thread_that_shows_only_its_newest_replies(discussion, five_replies, chromium):
+    """The reply answers a message the channel page leaves out: it goes at the end of its thread,
+    says what it answers, and the thread's "show all" count goes up."""
+    channel = discussion["channel"]
+    first, _ = discussion["threads"]
+    replies = five_replies
+    thread_url = reverse("communities:thread", args=[channel.circle.slug, channel.slug, first.pk])
+    with asgi_server() as base_url:
+        anouk = logged_in_page(chromium, base_url, discussion["anouk"])
+        bram = logged_in_page(chromium, base_url, discussion["bram"])
+        open_live(anouk, base_url + discussion["channel_url"], channel.pk)
+        thread = anouk.locator(f"#thread-{first.pk}")
+        assert thread.locator(".lk-message").count() == 4  # the starter and the newest 3 replies
+        assert thread.get_by_role("link", name="Toon alle 5 reacties").is_visible()
+        anouk.evaluate("window.lkNotReloaded = true")
+
+        reply_through_the_page(bram, base_url, thread_url, replies[0].pk, "Over die eerste reactie…")
+
+        body = thread.locator(".lk-message__body", has_text="Over die eerste reactie…")
+        body.wait_for(timeout=10_000)
+        reply = body.locator("xpath=..")
+        assert thread.locator(".lk-message").last.get_attribute("id") == reply.get_attribute("id")
+        assert reply.locator(".lk-in-reply-to").inner_text() == "Antwoord op een eerder bericht"
+        assert reply.locator(".lk-in-reply-to a").get_attribute("href") == f"{thread_url}#message-{replies[0].pk}"
+        assert thread.get_by_role("link", name="Toon alle 6 reacties").is_visible()
+        assert anouk.evaluate("window.lkNotReloaded") is True
+
+        # A reply to a message that is shown nests under it, and counts too.
+        reply_through_the_page(bram, base_url, thread_url, replies[-1].pk, "En nog iets")
+        nested_body = anouk.locator(f'[data-replies-of="{replies[-1].pk}"] .lk-message__body', has_text="En nog iets")
+        nested_body.wait_for(timeout=10_000)
+        nested = nested_body.locator("xpath=..")
+        assert nested.locator(".lk-in-reply-to").count() == 0
+        assert thread.get_by_role("link", name="Toon alle 7 reacties").is_visible()
+
+        os.makedirs(SCREENSHOTS, exist_ok=True)
+        anouk.screenshot(path=f"{SCREENSHOTS}/long-thread-live.png", full_page=True)
