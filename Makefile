@@ -41,6 +41,8 @@ serve:
 
 chromium:
 	@command -v chromium >/dev/null || scripts/apt-install.sh chromium
+	@# Reaction buttons are emoji: without a colour emoji font, screenshots show empty boxes.
+	@fc-list 2>/dev/null | grep -qi "color emoji" || scripts/apt-install.sh fonts-noto-color-emoji || echo "No emoji font: screenshots show boxes for reactions"
 
 test: $(VENV)/.test-deps messages chromium
 	scripts/test-lanes.sh
