@@ -20,6 +20,8 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, TypeAdapter
 from pydantic import model_validator
 
+from .models import Reaction
+
 Id = Annotated[StrictInt, Field(gt=0, lt=2**63)]
 
 
@@ -87,6 +89,30 @@ class TypingEvent(Strict):
     user: Person
 
 
+class ReactionCountPayload(Strict):
+    kind: Literal[tuple(Reaction.Kind.values)]
+    count: Annotated[StrictInt, Field(ge=0)]
+
+
+class ReactionUpdatedEvent(Strict):
+    """A member added or took back a reaction: every kind's new count, for everyone alike.
+
+    Whether the reader reacted themselves is not broadcast; the page knows that from what
+    it rendered and from its own clicks.
+    """
+
+    type: Literal["reaction.updated"]
+    channel: Id
+    message: Id
+    reactions: list[ReactionCountPayload]
+
+    @model_validator(mode="after")
+    def _every_kind_once(self):
+        if [r.kind for r in self.reactions] != list(Reaction.Kind.values):
+            raise ValueError("reactions lists every kind once, in order")
+        return self
+
+
 class ChannelUpdatedEvent(Strict):
     type: Literal["channel.updated"]
     channel: Id
@@ -126,6 +152,7 @@ class NotificationEvent(Open):
 _EventUnion = Annotated[
     MessageEvent
     | TypingEvent
+    | ReactionUpdatedEvent
     | ChannelUpdatedEvent
     | MembershipEndedEvent
     | SessionEndedEvent
@@ -137,7 +164,9 @@ _EventUnion = Annotated[
 EVENT = TypeAdapter(_EventUnion)
 
 # Events that the consumer forwards to subscribers unchanged.
-CHANNEL_EVENT_TYPES = frozenset({"message.created", "message.edited", "message.deleted", "typing", "channel.updated"})
+CHANNEL_EVENT_TYPES = frozenset(
+    {"message.created", "message.edited", "message.deleted", "typing", "reaction.updated", "channel.updated"}
+)
 CASE_EVENT_TYPES = frozenset({"case.updated", "feedback.created", "feedback.updated", "question.created", "question.answered"})
 
 
@@ -210,6 +239,7 @@ class ErrorFrame(Strict):
 _FrameUnion = Annotated[
     MessageEvent
     | TypingEvent
+    | ReactionUpdatedEvent
     | ChannelUpdatedEvent
     | CaseUpdatedEvent
     | CaseContributionEvent

@@ -198,6 +198,15 @@ def reaction_counts(user, message_ids) -> dict[int, list[ReactionCount]]:
     return result
 
 
+def reaction_totals(message_id: int) -> list[dict]:
+    """Every reaction kind of one message with its count, zeros included: what all its readers
+    see alike (whether a reader reacted themselves is theirs alone, so it is not here)."""
+    counts = dict(
+        Reaction.objects.filter(message_id=message_id).values_list("kind").annotate(n=Count("id")).order_by()
+    )
+    return [{"kind": kind, "count": counts.get(kind, 0)} for kind in Reaction.Kind.values]
+
+
 def reaction_labels() -> dict[str, str]:
     return {
         "thumbs_up": _("Agree"),

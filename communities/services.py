@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import permissions
+from . import permissions, selectors
 from .audit import Action as AuditAction
 from .audit import audit_record
 from .errors import Conflict, InvalidInput, NotFound
@@ -609,10 +609,25 @@ def reaction_set(*, user, message: Message, kind, on: bool) -> bool:
     if message.is_removed:
         raise Conflict(_("You cannot react to a removed message."), code="removed")
     if on:
-        Reaction.objects.get_or_create(message=message, user=user, kind=kind)
+        _, changed = Reaction.objects.get_or_create(message=message, user=user, kind=kind)
     else:
-        Reaction.objects.filter(message=message, user=user, kind=kind).delete()
+        changed = Reaction.objects.filter(message=message, user=user, kind=kind).delete()[0] > 0
+    if changed:
+        _broadcast_reactions(message)
     return on
+
+
+def _broadcast_reactions(message: Message) -> None:
+    # Counted after commit: two members reacting at once both see the total with both reactions.
+    send_event_on_commit(
+        channel_group(message.channel_id),
+        lambda: {
+            "type": "reaction.updated",
+            "channel": message.channel_id,
+            "message": message.pk,
+            "reactions": selectors.reaction_totals(message.pk),
+        },
+    )
 
 
 @transaction.atomic

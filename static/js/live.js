@@ -8,7 +8,8 @@
 //
 // Markup hooks (templates/communities/channel*.html): section[data-live-channel] with
 // data-last-message, article.lk-thread#thread-N, article.lk-message#message-N,
-// div.lk-replies[data-replies-of=N], span.lk-badge[data-unread-channel=N],
+// div.lk-replies[data-replies-of=N], form.lk-reactions > button[value=kind] > span.lk-reaction__count,
+// span.lk-badge[data-unread-channel=N],
 // p.lk-typing[data-typing-for=N]. Texts come from {% live_client %} (JSON, translated).
 
 const TYPING_SEND_EVERY = 3000; // the server drops more frequent typing frames anyway
@@ -157,6 +158,9 @@ function start(section) {
       case "message.edited":
       case "message.deleted":
         if (frame.channel === current) changed(frame.message);
+        break;
+      case "reaction.updated":
+        if (frame.channel === current) reactionsChanged(frame.message, frame.reactions);
         break;
       case "typing":
         if (frame.channel === current && frame.user.id !== me) {
@@ -316,6 +320,29 @@ function start(section) {
   function changed(message) {
     const article = document.getElementById(`message-${message.id}`);
     if (article) fillBody(article, message);
+  }
+
+  // Only the counts change: whether this member reacted (aria-pressed) is what the page
+  // rendered and their own clicks set, never someone else's broadcast.
+  function reactionsChanged(messageId, reactions) {
+    const form = document.getElementById(`message-${messageId}`)?.querySelector(":scope > .lk-reactions");
+    if (!form) return;
+    for (const { kind, count } of reactions) {
+      const button = form.querySelector(`button[value="${CSS.escape(kind)}"]`);
+      if (!button) continue;
+      let number = button.querySelector(".lk-reaction__count");
+      if (count > 0) {
+        if (!number) {
+          number = element("span", "lk-reaction__count");
+          button.append(" ", number);
+        }
+        number.textContent = String(count);
+      } else if (number) {
+        if (number.previousSibling?.nodeType === Node.TEXT_NODE) number.previousSibling.remove();
+        number.remove();
+      }
+      button.classList.toggle("lk-reaction--none", count === 0);
+    }
   }
 
   function renderTyping() {

@@ -91,6 +91,27 @@ def test_every_membership_and_channel_event_matches_its_schema(
     validate_frame(events[-1][1])  # channel.updated is forwarded to browsers unchanged
 
 
+def test_reaction_event_matches_its_schema(
+    channel, official, facilitator, captured_events, django_capture_on_commit_callbacks
+):
+    from tests.factories import MessageFactory
+
+    message = MessageFactory(channel=channel, author=official)
+    events = []
+    for user in (official, facilitator, official):
+        events += emitted(
+            captured_events,
+            django_capture_on_commit_callbacks,
+            lambda user=user: services.reaction_toggle(user=user, message=message, kind="thanks"),
+        )
+    assert [(group, event["message"], event["reactions"][3]) for group, event in events] == [
+        (f"channel-{channel.pk}", message.pk, {"kind": "thanks", "count": count}) for count in (1, 2, 1)
+    ]
+    for _group, event in events:
+        validate_event(event)
+        validate_frame(event)  # forwarded to browsers unchanged
+
+
 def test_logout_event_matches_its_schema(official, captured_events, django_capture_on_commit_callbacks):
     client = Client()
     client.force_login(official)
@@ -102,6 +123,8 @@ def test_logout_event_matches_its_schema(official, captured_events, django_captu
     validate_event(event)
 
 
+REACTION_KINDS = ["thumbs_up", "heart", "idea", "thanks", "question"]
+
 BROKEN = [
     {"type": "message.created", "channel": 1},
     {"type": "message.created", "channel": 2, "message": {"id": 1}},
@@ -111,6 +134,9 @@ BROKEN = [
     {"type": "membership.ended", "circle": True},
     {"type": "case.updated", "case": 1},
     {"type": "session.ended", "extra": 1},
+    {"type": "reaction.updated", "channel": 1, "message": 2, "reactions": [{"kind": "heart", "count": 1}]},
+    {"type": "reaction.updated", "channel": 1, "message": 2, "reactions": [{"kind": k, "count": -1} for k in REACTION_KINDS]},
+    {"type": "reaction.updated", "channel": 1, "message": 2, "reactions": [{"kind": k, "count": 0, "mine": True} for k in REACTION_KINDS]},
     {"type": "gossip"},
 ]
 
