@@ -1,10 +1,13 @@
-"""The /ws/ endpoint (DESIGN.md, "Real-time protocol"): delivery only, never writes.
+"""The /ws/ endpoint (DESIGN.md, "Real-time protocol"): delivery, plus the read marker.
 
 One socket per browser tab, authenticated by the session cookie (config/asgi.py checks the
 origin and resolves the user). The browser subscribes to channels and cases; the consumer
 checks permission through `communities.permissions` (and `casework.permissions` for cases),
 joins the matching channel-layer group and forwards the events that services send after
-their transaction commits.
+their transaction commits. Its one write goes through a service too: `read` (the page
+showed a channel's messages up to an id while visible) moves the read marker with
+`services.channel_read_live`, so messages seen live do not count as unread afterwards.
+Frames and events are listed in communities/event_schema.py.
 
 Delivery guarantees. The channel layer delivers at most once, so correctness comes from the
 database: `subscribe` with `since` sends every message of the channel with a higher id,
@@ -48,8 +51,9 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from . import permissions
+from . import permissions, services
 from .event_schema import CASE_EVENT_TYPES, CHANNEL_EVENT_TYPES, ID, REQUESTS
+from .errors import NotFound
 from .events import EVENT_HANDLER_TYPE, case_group, channel_group, send_ephemeral_event, session_group, user_group
 from .models import Channel, Message
 from .payloads import author_payload, message_payload
@@ -222,6 +226,15 @@ class LiveConsumer(AsyncWebsocketConsumer):
         self.last_typing[channel] = now
         await send_ephemeral_event(channel_group(channel), {"type": "typing", "channel": channel, "user": self.person})
 
+    async def request_read(self, channel: int, message: int):
+        if channel not in self.channel_circles:
+            await self.send_error("not_subscribed", _("Subscribe to this channel first."), channel=channel)
+            return
+        try:
+            await self._read(channel, message)
+        except NotFound as error:
+            await self.send_error("not_found", error.message, channel=channel)
+
     # --- Channel layer -> browser -----------------------------------------------------------
 
     async def leerkring_event(self, message):
@@ -231,6 +244,10 @@ class LiveConsumer(AsyncWebsocketConsumer):
             await self._deliver_channel_event(event)
         elif kind in CASE_EVENT_TYPES:
             if event.get("case") in self.case_circles and await self._fresh() and event["case"] in self.case_circles:
+                await self.send_frame(event)
+        elif kind == "channel.read":
+            # Only sockets that follow the channel show its badge.
+            if event["channel"] in self.channel_circles and await self._fresh() and event["channel"] in self.channel_circles:
                 await self.send_frame(event)
         elif kind == "membership.ended":
             await self._membership_ended(event["circle"])
@@ -384,6 +401,11 @@ class LiveConsumer(AsyncWebsocketConsumer):
             return None, missing.order_by("-pk").values_list("pk", flat=True).first()
         rows = list(missing.select_related("author__profile"))
         return [message_payload(row) for row in rows], (rows[-1].pk if rows else since)
+
+    @database_sync_to_async
+    def _read(self, channel_id: int, message_id: int) -> None:
+        permissions.forget_memberships(self.user)  # a membership ended since the last check counts
+        services.channel_read_live(user=self.user, channel_id=channel_id, message_id=message_id)
 
     @database_sync_to_async
     def _newest(self, channel_id: int) -> int:

@@ -121,6 +121,14 @@ class ChannelUpdatedEvent(Strict):
     name: StrictStr
 
 
+class ChannelReadEvent(Strict):
+    """To user_group(user): the user read `channel` (in any tab); `unread` is what remains."""
+
+    type: Literal["channel.read"]
+    channel: Id
+    unread: Annotated[StrictInt, Field(ge=0)]
+
+
 class MembershipEndedEvent(Strict):
     """To user_group(user): the user is no longer a member of `circle`."""
 
@@ -154,6 +162,7 @@ _EventUnion = Annotated[
     | TypingEvent
     | ReactionUpdatedEvent
     | ChannelUpdatedEvent
+    | ChannelReadEvent
     | MembershipEndedEvent
     | SessionEndedEvent
     | CaseUpdatedEvent
@@ -241,6 +250,7 @@ _FrameUnion = Annotated[
     | TypingEvent
     | ReactionUpdatedEvent
     | ChannelUpdatedEvent
+    | ChannelReadEvent
     | CaseUpdatedEvent
     | CaseContributionEvent
     | NotificationEvent
@@ -261,11 +271,15 @@ ID = "id"
 OPTIONAL_ID = "id or null"
 
 # type -> {field: kind}; `unsubscribe` names a channel or a case. Unknown extra fields are ignored.
+# `read`: the page showed the channel up to `message` while visible (the client sends it at
+# most every few seconds); the read marker moves there, never back, and the user's sockets
+# that follow the channel get `channel.read` with its remaining unread count.
 REQUESTS: dict[str, dict[str, str]] = {
     "subscribe": {"channel": ID, "since": OPTIONAL_ID},
     "subscribe_case": {"case": ID},
     "unsubscribe": {},
     "typing": {"channel": ID},
+    "read": {"channel": ID, "message": ID},
 }
 
 

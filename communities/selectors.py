@@ -119,6 +119,17 @@ def channels_with_unread(user, circle: Circle, *, include_archived: bool = True)
     return list(queryset)
 
 
+def channel_unread(user, channel_id: int) -> int:
+    """Unread messages of one channel, counted as channels_with_unread counts them."""
+    last_read = ReadMarker.objects.filter(user=user, channel_id=channel_id).values_list("last_read_message_id", flat=True)
+    return (
+        Message.objects.filter(channel_id=channel_id, id__gt=Coalesce(Subquery(last_read[:1]), Value(0)))
+        .filter(deleted_at__isnull=True, hidden_at__isnull=True)
+        .exclude(author=user)
+        .count()
+    )
+
+
 def channel_in_circle(circle: Circle, slug) -> Channel:
     channel = Channel.objects.filter(circle=circle, slug=slug).first()
     if channel is None:

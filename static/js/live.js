@@ -1,8 +1,10 @@
 // Leerkring live client (DESIGN.md, "Real-time protocol"): one WebSocket per tab.
 //
 // Enhances a channel page that works without JavaScript: inserts new messages into the
-// right thread, shows edits, deletions and who is typing, and counts unread messages of
-// the other channels in the sidebar. On a lost connection it reconnects with exponential
+// right thread, shows edits, deletions, reaction counts and who is typing, and counts unread
+// messages of the other channels in the sidebar. Messages it shows while the tab is visible
+// are reported read (`read` frame), so they are not "new" on the next visit; a channel read
+// in another tab (`channel.read`) sets that channel's badge here. On a lost connection it reconnects with exponential
 // backoff and jitter and subscribes again with `since` = the newest message it has, so the
 // server sends exactly what was missed; a message already on the page is never added twice.
 //
@@ -14,6 +16,7 @@
 
 const TYPING_SEND_EVERY = 3000; // the server drops more frequent typing frames anyway
 const TYPING_SHOWN_FOR = 6000;
+const READ_EVERY = 2000; // at most one `read` frame per this many ms
 const BACKOFF_FIRST = 500;
 const BACKOFF_MAX = 30000;
 const CLOSE_NOT_AUTHENTICATED = 4401;
@@ -82,6 +85,11 @@ function start(section) {
   let stopped = false;
   let lastTypingSent = 0;
   let sessionEnded = null; // the server's notice, until a new connection proves otherwise
+  let subscribed = false; // to the current channel, on the open socket
+  let readShown = 0; // the newest message of the current channel this page put on screen
+  let readSent = 0;
+  let readSentAt = 0;
+  let readTimer = null;
   let retriedSession = false;
 
   function connect() {
@@ -107,6 +115,7 @@ function start(section) {
     ws.addEventListener("close", (event) => {
       if (socket !== ws) return; // an older socket, already replaced
       socket = null;
+      subscribed = false;
       if (stopped) return;
       if (sessionEnded !== null || event.code === CLOSE_NOT_AUTHENTICATED) {
         // The session ended. A password change moves the login to a new session key, so
@@ -149,7 +158,9 @@ function start(section) {
           attempt = 0;
           sessionEnded = null;
           retriedSession = false;
+          subscribed = true;
           status.hide();
+          reportRead();
         }
         break;
       case "message.created":
@@ -183,9 +194,16 @@ function start(section) {
           status.show(texts.locked);
         }
         break;
+      case "channel.read":
+        if (frame.channel !== current) {
+          if (frame.unread > 0) setBadge(frame.channel, String(frame.unread));
+          else clearBadge(frame.channel);
+        }
+        break;
       case "subscription.ended":
         if (frame.channel !== undefined) lastSeen.delete(frame.channel);
         if (frame.channel === current) {
+          subscribed = false;
           closeComposers();
           status.show(frame.detail, texts.reload);
         }
@@ -235,6 +253,8 @@ function start(section) {
       if (!container) return; // its thread is not on this page; the next reload shows it
       container.append(element);
     }
+    readShown = Math.max(readShown, message.id);
+    reportRead();
     if (message.author.id !== me) announcer(fill(texts.newMessage, { name: message.author.name }));
   }
 
@@ -382,6 +402,27 @@ function start(section) {
     badge.hidden = false;
   }
 
+  function clearBadge(channel) {
+    const badge = document.querySelector(`[data-unread-channel="${channel}"]`);
+    if (!badge) return;
+    badgeNumber(badge).textContent = "0";
+    badge.hidden = true;
+  }
+
+  // Tells the server what this page showed while visible, at most every READ_EVERY ms (the
+  // last id wins); a message that arrived in a hidden tab is reported when the tab shows it.
+  function reportRead() {
+    if (readTimer !== null || readShown <= readSent) return;
+    if (!subscribed || document.visibilityState !== "visible") return;
+    readTimer = setTimeout(() => {
+      readTimer = null;
+      if (readShown <= readSent || !subscribed || document.visibilityState !== "visible") return;
+      send({ type: "read", channel: current, message: readShown });
+      readSent = readShown;
+      readSentAt = Date.now();
+    }, Math.max(0, readSentAt + READ_EVERY - Date.now()));
+  }
+
   function closeComposers() {
     for (const form of document.querySelectorAll(".lk-composer")) {
       for (const control of form.querySelectorAll("textarea, input, button")) control.disabled = true;
@@ -415,7 +456,10 @@ function start(section) {
     }
   });
   document.addEventListener("visibilitychange", () => {
-    if (document.visibilityState === "visible") reconnectNow();
+    if (document.visibilityState === "visible") {
+      reconnectNow();
+      reportRead();
+    }
   });
   connect();
 }

@@ -5,9 +5,14 @@ Scenarios drive LiveConsumer through the real ASGI stack (tests/realtime/helpers
 frame received is checked against communities.event_schema.
 """
 
+import pytest
+from django.test import Client
+from django.urls import reverse
+
 from communities import services
-from tests.factories import MembershipFactory, MessageFactory
-from tests.realtime.helpers import run, sockets
+from communities.models import Membership, ReadMarker
+from tests.factories import ChannelFactory, MembershipFactory, MessageFactory
+from tests.realtime.helpers import in_test_thread, run, sockets
 
 
 def counts(frame) -> dict[str, int]:
@@ -69,3 +74,125 @@ def test_reactions_in_another_channel_are_not_delivered(channel, official, exper
             assert await anouk.nothing()
 
     run(scenario)
+
+
+# --- Read marker ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def events_at_once(monkeypatch):
+    """The consumer's own write (the read marker) runs inside the test's transaction, which
+    never commits: send its on-commit events at once instead."""
+    monkeypatch.setattr("django.db.transaction.on_commit", lambda func, using=None, robust=False: func())
+
+
+def marker(user, channel) -> int:
+    return ReadMarker.objects.filter(user=user, channel=channel).values_list("last_read_message_id", flat=True).first() or 0
+
+
+def channel_page(user, channel) -> str:
+    client = Client()
+    client.force_login(user)
+    return client.get(reverse("communities:channel", args=[channel.circle.slug, channel.slug])).content.decode()
+
+
+def new_tags(page: str) -> int:
+    return page.count("lk-tag--new")
+
+
+def test_messages_shown_live_and_reported_read_are_not_new_on_the_next_visit(
+    channel, official, expert, facilitator, commit, events_at_once
+):
+    seen = MessageFactory(channel=channel, author=expert)
+    for member in (official, facilitator):
+        services.read_marker_advance(user=member, channel=channel, message_id=seen.pk)
+
+    async def scenario():
+        async with sockets() as open_socket:
+            anouk, anouk_other_tab = await open_socket(official), await open_socket(official)
+            await anouk.subscribe(channel.pk)
+            await anouk_other_tab.subscribe(channel.pk)
+            live = [await commit(services.message_post, author=expert, channel=channel, body=f"Live {n}") for n in range(2)]
+            for socket in (anouk, anouk_other_tab):
+                assert [(await socket.receive())["message"]["id"] for _ in live] == [m.pk for m in live]
+
+            await anouk.send({"type": "read", "channel": channel.pk, "message": live[0].pk})
+            for socket in (anouk, anouk_other_tab):  # every tab that follows the channel: its badge
+                assert await socket.receive() == {"type": "channel.read", "channel": channel.pk, "unread": 1}
+            await anouk.send({"type": "read", "channel": channel.pk, "message": live[1].pk})
+            assert await anouk_other_tab.receive() == {"type": "channel.read", "channel": channel.pk, "unread": 0}
+            return live
+
+    live = run(scenario)
+    assert marker(official, channel) == live[1].pk
+    assert new_tags(channel_page(official, channel)) == 0
+    assert new_tags(channel_page(facilitator, channel)) == 2  # the same messages, never reported read
+
+
+def test_the_read_marker_never_goes_down(channel, official, expert, events_at_once):
+    older, newer = MessageFactory(channel=channel, author=expert), MessageFactory(channel=channel, author=expert)
+    services.read_marker_advance(user=official, channel=channel, message_id=newer.pk)
+
+    async def scenario():
+        async with sockets() as open_socket:
+            anouk = await open_socket(official)
+            await anouk.subscribe(channel.pk)
+            await anouk.send({"type": "read", "channel": channel.pk, "message": older.pk})
+            await anouk.send({"type": "read", "channel": channel.pk, "message": newer.pk})
+            assert await anouk.nothing()  # nothing moved, so no tab is told anything
+
+    run(scenario)
+    assert marker(official, channel) == newer.pk
+
+
+def test_read_frames_with_bad_fields_or_for_channels_not_followed_get_error_frames(channel, official, expert, events_at_once):
+    message = MessageFactory(channel=channel, author=expert)
+    other_channel = ChannelFactory(circle=channel.circle)
+    elsewhere = MessageFactory(channel=other_channel, author=expert)
+    services.read_marker_advance(user=official, channel=channel, message_id=1)
+
+    async def scenario():
+        async with sockets() as open_socket:
+            anouk = await open_socket(official)
+            await anouk.subscribe(channel.pk)
+            answers = [
+                await anouk.request(frame)
+                for frame in (
+                    {"type": "read", "channel": channel.pk},
+                    {"type": "read", "channel": channel.pk, "message": str(message.pk)},
+                    {"type": "read", "channel": channel.pk, "message": 0},
+                    {"type": "read", "message": message.pk},
+                    {"type": "read", "channel": other_channel.pk, "message": elsewhere.pk},  # not subscribed
+                    {"type": "read", "channel": channel.pk, "message": elsewhere.pk},  # another channel's message
+                    {"type": "read", "channel": channel.pk, "message": 999_999_999},
+                )
+            ]
+            assert [(a["type"], a["code"], a.get("field"), a.get("channel")) for a in answers] == [
+                ("error", "missing_field", "message", None),
+                ("error", "invalid_field", "message", None),
+                ("error", "invalid_field", "message", None),
+                ("error", "missing_field", "channel", None),
+                ("error", "not_subscribed", None, other_channel.pk),
+                ("error", "not_found", None, channel.pk),
+                ("error", "not_found", None, channel.pk),
+            ]
+            assert answers[-1]["detail"] == "Dit bericht bestaat niet."
+
+    run(scenario)
+    assert marker(official, channel) == 1
+
+
+def test_a_member_whose_membership_ended_cannot_move_the_marker(channel, official, expert, events_at_once):
+    message = MessageFactory(channel=channel, author=expert)
+
+    async def scenario():
+        async with sockets() as open_socket:
+            anouk = await open_socket(official)
+            await anouk.subscribe(channel.pk)
+            # Removed without the membership.ended event reaching the socket (it was lost).
+            await in_test_thread(Membership.objects.filter(user=official).update)(state=Membership.State.REMOVED)
+            error = await anouk.request({"type": "read", "channel": channel.pk, "message": message.pk})
+            assert (error["type"], error["code"]) == ("error", "not_found")
+
+    run(scenario)
+    assert marker(official, channel) == 0
