@@ -21,6 +21,13 @@ processes publish after their commits), so a live event never moves the mark: an
 id that arrives after a later one is still delivered (bench/loadfault.py lost such messages
 at 30 posts/s into one channel before).
 
+Edits, deletions and hides are events too, so a client that was away missed those of the
+messages it already shows. After the new messages, `subscribe` with `since` therefore sends
+the present state (`message.edited` or `message.deleted`) of every message up to `since`
+that changed after message `since` was created (selectors.messages_changed_up_to; more than
+CATCH_UP_LIMIT: `resync`). Some of those the client may have had already; applying one
+twice changes nothing.
+
 Redis restarts. Pub/sub keeps nothing for a process that is not subscribed at that moment,
 and the browsers' sockets to this process stay open, so no client would notice the gap.
 communities.layers tells every consumer when the connection to Redis is back; the consumer
@@ -51,7 +58,7 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from . import permissions, services
+from . import permissions, selectors, services
 from .event_schema import CASE_EVENT_TYPES, CHANNEL_EVENT_TYPES, ID, REQUESTS
 from .errors import NotFound
 from .events import EVENT_HANDLER_TYPE, case_group, channel_group, send_ephemeral_event, session_group, user_group
@@ -185,6 +192,8 @@ class LiveConsumer(AsyncWebsocketConsumer):
         for payload in payloads or ():
             await self.send_frame({"type": "message.created", "channel": channel, "message": payload})
         self._raise_mark(channel, newest)
+        if payloads is not None:
+            await self._send_changes(channel, since)
 
     async def request_subscribe_case(self, case: int):
         try:
@@ -272,7 +281,24 @@ class LiveConsumer(AsyncWebsocketConsumer):
             for payload in payloads or ():
                 if payload["id"] not in sent:
                     await self.send_frame({"type": "message.created", "channel": channel, "message": payload})
+                elif payload["edited"] or payload["deleted"] or payload["hidden"]:
+                    await self._send_change(channel, payload)  # sent live, maybe changed meanwhile
+            if payloads is not None:
+                await self._send_changes(channel, self.high_water.get(channel, 0))
             self._raise_mark(channel, newest)
+
+    async def _send_changes(self, channel: int, since: int):
+        """Edits, deletions and hides of messages up to `since` that the client may have missed
+        (it was disconnected, or the layer lost their events): the message's present state."""
+        payloads = await self._changed(channel, since)
+        if payloads is None:
+            await self.send_frame({"type": "resync", "channel": channel})
+        for payload in payloads or ():
+            await self._send_change(channel, payload)
+
+    async def _send_change(self, channel: int, payload: dict):
+        kind = "message.deleted" if payload["deleted"] or payload["hidden"] else "message.edited"
+        await self.send_frame({"type": kind, "channel": channel, "message": payload})
 
     async def _deliver_channel_event(self, event):
         channel = event.get("channel")
@@ -406,6 +432,11 @@ class LiveConsumer(AsyncWebsocketConsumer):
     def _read(self, channel_id: int, message_id: int) -> None:
         permissions.forget_memberships(self.user)  # a membership ended since the last check counts
         services.channel_read_live(user=self.user, channel_id=channel_id, message_id=message_id)
+
+    @database_sync_to_async
+    def _changed(self, channel_id: int, since: int) -> list[dict] | None:
+        rows = selectors.messages_changed_up_to(channel_id, since, CATCH_UP_LIMIT)
+        return None if rows is None else [message_payload(row) for row in rows]
 
     @database_sync_to_async
     def _newest(self, channel_id: int) -> int:

@@ -7,6 +7,7 @@ skipped or shown twice; new activity shows on the first page at the next visit.
 """
 
 from collections import defaultdict
+from datetime import timedelta
 from dataclasses import dataclass, field
 
 from django.db.models import Count, IntegerField, Max, OuterRef, Q, Subquery, Value
@@ -117,6 +118,28 @@ def channels_with_unread(user, circle: Circle, *, include_archived: bool = True)
     if not include_archived:
         queryset = queryset.filter(archived=False)
     return list(queryset)
+
+
+# Timestamps come from the clocks of several app servers; an edit stamped a little before
+# the message it is compared with may still have happened after it. Sending a few changes
+# twice costs nothing (clients apply them idempotently); missing one leaves a stale message.
+CHANGE_CLOCK_MARGIN = timedelta(seconds=5)
+
+
+def messages_changed_up_to(channel_id: int, since: int, limit: int) -> list[Message] | None:
+    """Messages with id <= `since` edited, deleted or hidden after message `since` was created,
+    oldest first: what a client that has the channel up to `since` may show in an older state.
+
+    None when more than `limit` changed (the client reloads instead).
+    """
+    older = Message.objects.filter(channel_id=channel_id, pk__lte=since)
+    reference = older.order_by("-pk").values_list("created_at", flat=True).first()
+    if reference is None:
+        return []
+    after = reference - CHANGE_CLOCK_MARGIN
+    changed = older.filter(Q(edited_at__gt=after) | Q(deleted_at__gt=after) | Q(hidden_at__gt=after))
+    rows = list(changed.select_related("author__profile").order_by("pk")[: limit + 1])
+    return None if len(rows) > limit else rows
 
 
 def channel_unread(user, channel_id: int) -> int:

@@ -5,12 +5,14 @@ Scenarios drive LiveConsumer through the real ASGI stack (tests/realtime/helpers
 frame received is checked against communities.event_schema.
 """
 
+from datetime import timedelta
+
 import pytest
 from django.test import Client
 from django.urls import reverse
 
 from communities import services
-from communities.models import Membership, ReadMarker
+from communities.models import Membership, Message, ReadMarker
 from tests.factories import ChannelFactory, MembershipFactory, MessageFactory
 from tests.realtime.helpers import in_test_thread, run, sockets
 
@@ -196,3 +198,90 @@ def test_a_member_whose_membership_ended_cannot_move_the_marker(channel, officia
 
     run(scenario)
     assert marker(official, channel) == 0
+
+
+# --- Changes made while a client was away ----------------------------------------------------
+
+
+def test_edits_deletions_and_hides_made_while_away_are_sent_once_after_reconnecting(
+    channel, official, expert, facilitator, commit
+):
+    edited, deleted, hidden, untouched, had_it = (MessageFactory(channel=channel, author=official) for _ in range(5))
+    newest_seen = MessageFactory(channel=channel, author=expert)
+    # Edited a minute before the client's newest message arrived: the client already shows it.
+    Message.objects.filter(pk=had_it.pk).update(edited_at=newest_seen.created_at - timedelta(minutes=1))
+
+    async def scenario():
+        async with sockets() as open_socket:
+            before = await open_socket(official)
+            await before.subscribe(channel.pk, since=newest_seen.pk)
+            assert await before.nothing()
+            await before.close()  # away
+
+            await commit(services.message_edit, editor=official, message=edited, body="Bijgewerkt")
+            await commit(services.message_delete, actor=official, message=deleted)
+            await commit(services.message_hide, moderator=facilitator, message=hidden)
+            newer = await commit(services.message_post, author=expert, channel=channel, body="Nieuw")
+
+            back = await open_socket(official)
+            await back.subscribe(channel.pk, since=newest_seen.pk)
+            frames = [await back.receive() for _ in range(4)]
+            assert [(f["type"], f["message"]["id"]) for f in frames] == [
+                ("message.created", newer.pk),
+                ("message.edited", edited.pk),
+                ("message.deleted", deleted.pk),
+                ("message.deleted", hidden.pk),
+            ]
+            assert (frames[1]["message"]["html"], bool(frames[1]["message"]["edited"])) == ("<p>Bijgewerkt</p>", True)
+            assert (frames[2]["message"]["deleted"], frames[3]["message"]["hidden"]) == (True, True)
+            assert await back.nothing()  # `untouched` and `had_it` are not sent
+
+    run(scenario)
+
+
+def test_more_changes_than_the_limit_ask_for_a_resync(channel, official, monkeypatch, commit):
+    monkeypatch.setattr("communities.consumers.CATCH_UP_LIMIT", 2)
+    older = [MessageFactory(channel=channel, author=official) for _ in range(3)]
+    newest_seen = MessageFactory(channel=channel, author=official)
+
+    async def scenario():
+        for message in older:
+            await commit(services.message_edit, editor=official, message=message, body="Anders")
+        async with sockets() as open_socket:
+            back = await open_socket(official)
+            await back.subscribe(channel.pk, since=newest_seen.pk)
+            assert await back.receive() == {"type": "resync", "channel": channel.pk}
+            assert await back.nothing()
+
+    run(scenario)
+
+
+def test_an_edit_lost_while_the_layer_was_down_is_sent_when_it_is_back(channel, official, commit):
+    from unittest import mock
+
+    from channels.layers import get_channel_layer
+
+    from communities.events import channel_group
+    from communities.layers import RESUMED_TYPE
+
+    older = MessageFactory(channel=channel, author=official)
+    newest_seen = MessageFactory(channel=channel, author=official)
+
+    async def scenario():
+        async with sockets() as open_socket:
+            anouk = await open_socket(official)
+            await anouk.subscribe(channel.pk, since=newest_seen.pk)
+            assert await anouk.nothing()  # the catch-up is done
+            with mock.patch("communities.events.send_event_now"):  # its event is lost
+                await commit(services.message_edit, editor=official, message=older, body="Tijdens de storing")
+            assert await anouk.nothing()
+            await get_channel_layer().group_send(channel_group(channel.pk), {"type": RESUMED_TYPE})
+            frame = await anouk.receive()
+            assert (frame["type"], frame["message"]["id"], frame["message"]["html"]) == (
+                "message.edited",
+                older.pk,
+                "<p>Tijdens de storing</p>",
+            )
+            assert await anouk.nothing()
+
+    run(scenario)
