@@ -609,7 +609,7 @@ def reaction_set(*, user, message: Message, kind, on: bool) -> bool:
     if message.is_removed:
         raise Conflict(_("You cannot react to a removed message."), code="removed")
     if on:
-        _, changed = Reaction.objects.get_or_create(message=message, user=user, kind=kind)
+        changed = Reaction.objects.get_or_create(message=message, user=user, kind=kind)[1]
     else:
         changed = Reaction.objects.filter(message=message, user=user, kind=kind).delete()[0] > 0
     if changed:
@@ -681,9 +681,9 @@ def read_marker_advance(*, user, channel: Channel, message_id: int) -> bool:
         return True
     try:
         with transaction.atomic():
-            _, created = ReadMarker.objects.get_or_create(
+            created = ReadMarker.objects.get_or_create(
                 user=user, channel=channel, defaults={"last_read_message_id": message_id}
-            )
+            )[1]
     except IntegrityError:  # created by a parallel request of the same user
         return False
     return created
