@@ -1,10 +1,13 @@
-"""The /ws/ endpoint (DESIGN.md, "Real-time protocol"): delivery only, never writes.
+"""The /ws/ endpoint (DESIGN.md, "Real-time protocol"): delivery, plus the read marker.
 
 One socket per browser tab, authenticated by the session cookie (config/asgi.py checks the
 origin and resolves the user). The browser subscribes to channels and cases; the consumer
 checks permission through `communities.permissions` (and `casework.permissions` for cases),
 joins the matching channel-layer group and forwards the events that services send after
-their transaction commits.
+their transaction commits. Its one write goes through a service too: `read` (the page
+showed a channel's messages up to an id while visible) moves the read marker with
+`services.channel_read_live`, so messages seen live do not count as unread afterwards.
+Frames and events are listed in communities/event_schema.py.
 
 Delivery guarantees. The channel layer delivers at most once, so correctness comes from the
 database: `subscribe` with `since` sends every message of the channel with a higher id,
@@ -17,6 +20,13 @@ makes an id-based `since` gap-free. Their broadcasts need not arrive in that ord
 processes publish after their commits), so a live event never moves the mark: an earlier
 id that arrives after a later one is still delivered (bench/loadfault.py lost such messages
 at 30 posts/s into one channel before).
+
+Edits, deletions and hides are events too, so a client that was away missed those of the
+messages it already shows. After the new messages, `subscribe` with `since` therefore sends
+the present state (`message.edited` or `message.deleted`) of every message up to `since`
+that changed after message `since` was created (selectors.messages_changed_up_to; more than
+CATCH_UP_LIMIT: `resync`). Some of those the client may have had already; applying one
+twice changes nothing.
 
 Redis restarts. Pub/sub keeps nothing for a process that is not subscribed at that moment,
 and the browsers' sockets to this process stay open, so no client would notice the gap.
@@ -48,8 +58,9 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from . import permissions
+from . import permissions, selectors, services
 from .event_schema import CASE_EVENT_TYPES, CHANNEL_EVENT_TYPES, ID, REQUESTS
+from .errors import NotFound
 from .events import EVENT_HANDLER_TYPE, case_group, channel_group, send_ephemeral_event, session_group, user_group
 from .models import Channel, Message
 from .payloads import author_payload, message_payload
@@ -181,6 +192,8 @@ class LiveConsumer(AsyncWebsocketConsumer):
         for payload in payloads or ():
             await self.send_frame({"type": "message.created", "channel": channel, "message": payload})
         self._raise_mark(channel, newest)
+        if payloads is not None:
+            await self._send_changes(channel, since)
 
     async def request_subscribe_case(self, case: int):
         try:
@@ -222,6 +235,15 @@ class LiveConsumer(AsyncWebsocketConsumer):
         self.last_typing[channel] = now
         await send_ephemeral_event(channel_group(channel), {"type": "typing", "channel": channel, "user": self.person})
 
+    async def request_read(self, channel: int, message: int):
+        if channel not in self.channel_circles:
+            await self.send_error("not_subscribed", _("Subscribe to this channel first."), channel=channel)
+            return
+        try:
+            await self._read(channel, message)
+        except NotFound as error:
+            await self.send_error("not_found", error.message, channel=channel)
+
     # --- Channel layer -> browser -----------------------------------------------------------
 
     async def leerkring_event(self, message):
@@ -231,6 +253,10 @@ class LiveConsumer(AsyncWebsocketConsumer):
             await self._deliver_channel_event(event)
         elif kind in CASE_EVENT_TYPES:
             if event.get("case") in self.case_circles and await self._fresh() and event["case"] in self.case_circles:
+                await self.send_frame(event)
+        elif kind == "channel.read":
+            # Only sockets that follow the channel show its badge.
+            if event["channel"] in self.channel_circles and await self._fresh() and event["channel"] in self.channel_circles:
                 await self.send_frame(event)
         elif kind == "membership.ended":
             await self._membership_ended(event["circle"])
@@ -255,7 +281,24 @@ class LiveConsumer(AsyncWebsocketConsumer):
             for payload in payloads or ():
                 if payload["id"] not in sent:
                     await self.send_frame({"type": "message.created", "channel": channel, "message": payload})
+                elif payload["edited"] or payload["deleted"] or payload["hidden"]:
+                    await self._send_change(channel, payload)  # sent live, maybe changed meanwhile
+            if payloads is not None:
+                await self._send_changes(channel, self.high_water.get(channel, 0))
             self._raise_mark(channel, newest)
+
+    async def _send_changes(self, channel: int, since: int):
+        """Edits, deletions and hides of messages up to `since` that the client may have missed
+        (it was disconnected, or the layer lost their events): the message's present state."""
+        payloads = await self._changed(channel, since)
+        if payloads is None:
+            await self.send_frame({"type": "resync", "channel": channel})
+        for payload in payloads or ():
+            await self._send_change(channel, payload)
+
+    async def _send_change(self, channel: int, payload: dict):
+        kind = "message.deleted" if payload["deleted"] or payload["hidden"] else "message.edited"
+        await self.send_frame({"type": kind, "channel": channel, "message": payload})
 
     async def _deliver_channel_event(self, event):
         channel = event.get("channel")
@@ -384,6 +427,16 @@ class LiveConsumer(AsyncWebsocketConsumer):
             return None, missing.order_by("-pk").values_list("pk", flat=True).first()
         rows = list(missing.select_related("author__profile"))
         return [message_payload(row) for row in rows], (rows[-1].pk if rows else since)
+
+    @database_sync_to_async
+    def _read(self, channel_id: int, message_id: int) -> None:
+        permissions.forget_memberships(self.user)  # a membership ended since the last check counts
+        services.channel_read_live(user=self.user, channel_id=channel_id, message_id=message_id)
+
+    @database_sync_to_async
+    def _changed(self, channel_id: int, since: int) -> list[dict] | None:
+        rows = selectors.messages_changed_up_to(channel_id, since, CATCH_UP_LIMIT)
+        return None if rows is None else [message_payload(row) for row in rows]
 
     @database_sync_to_async
     def _newest(self, channel_id: int) -> int:

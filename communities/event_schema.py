@@ -20,6 +20,8 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, TypeAdapter
 from pydantic import model_validator
 
+from .models import Reaction
+
 Id = Annotated[StrictInt, Field(gt=0, lt=2**63)]
 
 
@@ -87,12 +89,44 @@ class TypingEvent(Strict):
     user: Person
 
 
+class ReactionCountPayload(Strict):
+    kind: Literal[tuple(Reaction.Kind.values)]
+    count: Annotated[StrictInt, Field(ge=0)]
+
+
+class ReactionUpdatedEvent(Strict):
+    """A member added or took back a reaction: every kind's new count, for everyone alike.
+
+    Whether the reader reacted themselves is not broadcast; the page knows that from what
+    it rendered and from its own clicks.
+    """
+
+    type: Literal["reaction.updated"]
+    channel: Id
+    message: Id
+    reactions: list[ReactionCountPayload]
+
+    @model_validator(mode="after")
+    def _every_kind_once(self):
+        if [r.kind for r in self.reactions] != list(Reaction.Kind.values):
+            raise ValueError("reactions lists every kind once, in order")
+        return self
+
+
 class ChannelUpdatedEvent(Strict):
     type: Literal["channel.updated"]
     channel: Id
     locked: StrictBool
     archived: StrictBool
     name: StrictStr
+
+
+class ChannelReadEvent(Strict):
+    """To user_group(user): the user read `channel` (in any tab); `unread` is what remains."""
+
+    type: Literal["channel.read"]
+    channel: Id
+    unread: Annotated[StrictInt, Field(ge=0)]
 
 
 class MembershipEndedEvent(Strict):
@@ -126,7 +160,9 @@ class NotificationEvent(Open):
 _EventUnion = Annotated[
     MessageEvent
     | TypingEvent
+    | ReactionUpdatedEvent
     | ChannelUpdatedEvent
+    | ChannelReadEvent
     | MembershipEndedEvent
     | SessionEndedEvent
     | CaseUpdatedEvent
@@ -137,7 +173,9 @@ _EventUnion = Annotated[
 EVENT = TypeAdapter(_EventUnion)
 
 # Events that the consumer forwards to subscribers unchanged.
-CHANNEL_EVENT_TYPES = frozenset({"message.created", "message.edited", "message.deleted", "typing", "channel.updated"})
+CHANNEL_EVENT_TYPES = frozenset(
+    {"message.created", "message.edited", "message.deleted", "typing", "reaction.updated", "channel.updated"}
+)
 CASE_EVENT_TYPES = frozenset({"case.updated", "feedback.created", "feedback.updated", "question.created", "question.answered"})
 
 
@@ -210,7 +248,9 @@ class ErrorFrame(Strict):
 _FrameUnion = Annotated[
     MessageEvent
     | TypingEvent
+    | ReactionUpdatedEvent
     | ChannelUpdatedEvent
+    | ChannelReadEvent
     | CaseUpdatedEvent
     | CaseContributionEvent
     | NotificationEvent
@@ -231,11 +271,15 @@ ID = "id"
 OPTIONAL_ID = "id or null"
 
 # type -> {field: kind}; `unsubscribe` names a channel or a case. Unknown extra fields are ignored.
+# `read`: the page showed the channel up to `message` while visible (the client sends it at
+# most every few seconds); the read marker moves there, never back, and the user's sockets
+# that follow the channel get `channel.read` with its remaining unread count.
 REQUESTS: dict[str, dict[str, str]] = {
     "subscribe": {"channel": ID, "since": OPTIONAL_ID},
     "subscribe_case": {"case": ID},
     "unsubscribe": {},
     "typing": {"channel": ID},
+    "read": {"channel": ID, "message": ID},
 }
 
 

@@ -5,6 +5,8 @@ database with `since`; an event must therefore never announce something that cou
 be rolled back.
 """
 
+from collections.abc import Callable
+
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
@@ -35,8 +37,10 @@ def send_event_now(group: str, event: dict) -> None:
         async_to_sync(layer.group_send)(group, {"type": EVENT_HANDLER_TYPE, "event": event})
 
 
-def send_event_on_commit(group: str, event: dict) -> None:
-    transaction.on_commit(lambda: send_event_now(group, event), robust=True)
+def send_event_on_commit(group: str, event: dict | Callable[[], dict]) -> None:
+    """`event` may be a function that builds it after commit, for state that parallel
+    transactions change too (reaction counts): built then, it includes every commit before it."""
+    transaction.on_commit(lambda: send_event_now(group, event() if callable(event) else event), robust=True)
 
 
 async def send_ephemeral_event(group: str, event: dict) -> None:

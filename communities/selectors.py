@@ -7,6 +7,7 @@ skipped or shown twice; new activity shows on the first page at the next visit.
 """
 
 from collections import defaultdict
+from datetime import timedelta
 from dataclasses import dataclass, field
 
 from django.db.models import Count, F, IntegerField, Max, OuterRef, Q, Subquery, Value, Window
@@ -123,6 +124,39 @@ def channels_with_unread(user, circle: Circle, *, include_archived: bool = True)
     return list(queryset)
 
 
+# Timestamps come from the clocks of several app servers; an edit stamped a little before
+# the message it is compared with may still have happened after it. Sending a few changes
+# twice costs nothing (clients apply them idempotently); missing one leaves a stale message.
+CHANGE_CLOCK_MARGIN = timedelta(seconds=5)
+
+
+def messages_changed_up_to(channel_id: int, since: int, limit: int) -> list[Message] | None:
+    """Messages with id <= `since` edited, deleted or hidden after message `since` was created,
+    oldest first: what a client that has the channel up to `since` may show in an older state.
+
+    None when more than `limit` changed (the client reloads instead).
+    """
+    older = Message.objects.filter(channel_id=channel_id, pk__lte=since)
+    reference = older.order_by("-pk").values_list("created_at", flat=True).first()
+    if reference is None:
+        return []
+    after = reference - CHANGE_CLOCK_MARGIN
+    changed = older.filter(Q(edited_at__gt=after) | Q(deleted_at__gt=after) | Q(hidden_at__gt=after))
+    rows = list(changed.select_related("author__profile").order_by("pk")[: limit + 1])
+    return None if len(rows) > limit else rows
+
+
+def channel_unread(user, channel_id: int) -> int:
+    """Unread messages of one channel, counted as channels_with_unread counts them."""
+    last_read = ReadMarker.objects.filter(user=user, channel_id=channel_id).values_list("last_read_message_id", flat=True)
+    return (
+        Message.objects.filter(channel_id=channel_id, id__gt=Coalesce(Subquery(last_read[:1]), Value(0)))
+        .filter(deleted_at__isnull=True, hidden_at__isnull=True)
+        .exclude(author=user)
+        .count()
+    )
+
+
 def channel_in_circle(circle: Circle, slug) -> Channel:
     channel = Channel.objects.filter(circle=circle, slug=slug).first()
     if channel is None:
@@ -205,6 +239,15 @@ def reaction_counts(user, message_ids) -> dict[int, list[ReactionCount]]:
         counts = found.get(message_id, {})
         result[message_id] = [ReactionCount(kind, emoji, label, *counts.get(kind, (0, False))) for kind, emoji, label in kinds]
     return result
+
+
+def reaction_totals(message_id: int) -> list[dict]:
+    """Every reaction kind of one message with its count, zeros included: what all its readers
+    see alike (whether a reader reacted themselves is theirs alone, so it is not here)."""
+    counts = dict(
+        Reaction.objects.filter(message_id=message_id).values_list("kind").annotate(n=Count("id")).order_by()
+    )
+    return [{"kind": kind, "count": counts.get(kind, 0)} for kind in Reaction.Kind.values]
 
 
 def reaction_labels() -> dict[str, str]:

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import permissions
+from . import permissions, selectors
 from .audit import Action as AuditAction
 from .audit import audit_record
 from .errors import Conflict, InvalidInput, NotFound
@@ -609,10 +609,25 @@ def reaction_set(*, user, message: Message, kind, on: bool) -> bool:
     if message.is_removed:
         raise Conflict(_("You cannot react to a removed message."), code="removed")
     if on:
-        Reaction.objects.get_or_create(message=message, user=user, kind=kind)
+        changed = Reaction.objects.get_or_create(message=message, user=user, kind=kind)[1]
     else:
-        Reaction.objects.filter(message=message, user=user, kind=kind).delete()
+        changed = Reaction.objects.filter(message=message, user=user, kind=kind).delete()[0] > 0
+    if changed:
+        _broadcast_reactions(message)
     return on
+
+
+def _broadcast_reactions(message: Message) -> None:
+    # Counted after commit: two members reacting at once both see the total with both reactions.
+    send_event_on_commit(
+        channel_group(message.channel_id),
+        lambda: {
+            "type": "reaction.updated",
+            "channel": message.channel_id,
+            "message": message.pk,
+            "reactions": selectors.reaction_totals(message.pk),
+        },
+    )
 
 
 @transaction.atomic
@@ -652,21 +667,43 @@ def thread_url(message: Message) -> str:
     ) + f"#message-{message.pk}"
 
 
-def read_marker_advance(*, user, channel: Channel, message_id: int) -> None:
-    """Remember that `user` has seen `channel` up to `message_id`; never moves backwards."""
+def read_marker_advance(*, user, channel: Channel, message_id: int) -> bool:
+    """Remember that `user` has seen `channel` up to `message_id`; never moves backwards.
+
+    Returns whether the marker moved.
+    """
     if not message_id or not getattr(user, "is_authenticated", False):
-        return
+        return False
     updated = ReadMarker.objects.filter(
         user=user, channel=channel, last_read_message_id__lt=message_id
     ).update(last_read_message_id=message_id, updated_at=timezone.now())
-    if not updated:
-        try:
-            with transaction.atomic():
-                ReadMarker.objects.get_or_create(
-                    user=user, channel=channel, defaults={"last_read_message_id": message_id}
-                )
-        except IntegrityError:  # created by a parallel request of the same user
-            pass
+    if updated:
+        return True
+    try:
+        with transaction.atomic():
+            created = ReadMarker.objects.get_or_create(
+                user=user, channel=channel, defaults={"last_read_message_id": message_id}
+            )[1]
+    except IntegrityError:  # created by a parallel request of the same user
+        return False
+    return created
+
+
+@transaction.atomic
+def channel_read_live(*, user, channel_id: int, message_id: int) -> None:
+    """The live client showed `message_id` to `user` on a visible page: the channel is read up to it.
+
+    Tells the user's other tabs the channel's new unread count (`channel.read`), so that its
+    badge in their sidebars goes down as it went up, live.
+    """
+    message = Message.objects.select_related("channel__circle").filter(pk=message_id, channel_id=channel_id).first()
+    if message is None or not permissions.can_read_channel(user, message.channel):
+        raise NotFound(_("This message does not exist."))
+    if read_marker_advance(user=user, channel=message.channel, message_id=message_id):
+        send_event_on_commit(
+            user_group(user.pk),
+            lambda: {"type": "channel.read", "channel": channel_id, "unread": selectors.channel_unread(user, channel_id)},
+        )
 
 
 # --- Personal access tokens -------------------------------------------------------------

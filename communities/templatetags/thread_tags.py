@@ -38,7 +38,7 @@ def _button(kind: str, emoji: str, label: str, count: int, mine: bool, can_post:
         "" if count else mark_safe(' class="lk-reaction--none"'),
         emoji,
         label,
-        format_html(" <span>{}</span>", count) if count else "",
+        format_html(' <span class="lk-reaction__count">{}</span>', count) if count else "",
     )
 
 

@@ -1,19 +1,23 @@
 // Leerkring live client (DESIGN.md, "Real-time protocol"): one WebSocket per tab.
 //
 // Enhances a channel page that works without JavaScript: inserts new messages into the
-// right thread, shows edits, deletions and who is typing, and counts unread messages of
-// the other channels in the sidebar. On a lost connection it reconnects with exponential
+// right thread, shows edits, deletions, reaction counts and who is typing, and counts unread
+// messages of the other channels in the sidebar. Messages it shows while the tab is visible
+// are reported read (`read` frame), so they are not "new" on the next visit; a channel read
+// in another tab (`channel.read`) sets that channel's badge here. On a lost connection it reconnects with exponential
 // backoff and jitter and subscribes again with `since` = the newest message it has, so the
 // server sends exactly what was missed; a message already on the page is never added twice.
 //
 // Markup hooks (templates/communities/channel*.html): section[data-live-channel] with
 // data-last-message, article.lk-thread#thread-N, article.lk-message#message-N,
-// div.lk-replies[data-replies-of=N], span.lk-badge[data-unread-channel=N],
-// p.lk-typing[data-typing-for=N], span.lk-thread__count (the reply count of a long thread
-// that shows only its newest replies). Texts come from {% live_client %} (JSON, translated).
+// div.lk-replies[data-replies-of=N], form.lk-reactions > button[value=kind] > span.lk-reaction__count,
+// span.lk-badge[data-unread-channel=N], p.lk-typing[data-typing-for=N], span.lk-thread__count
+// (the reply count of a long thread that shows only its newest replies). Texts come from
+// {% live_client %} (JSON, translated).
 
 const TYPING_SEND_EVERY = 3000; // the server drops more frequent typing frames anyway
 const TYPING_SHOWN_FOR = 6000;
+const READ_EVERY = 2000; // at most one `read` frame per this many ms
 const BACKOFF_FIRST = 500;
 const BACKOFF_MAX = 30000;
 const CLOSE_NOT_AUTHENTICATED = 4401;
@@ -84,6 +88,11 @@ function start(section) {
   let stopped = false;
   let lastTypingSent = 0;
   let sessionEnded = null; // the server's notice, until a new connection proves otherwise
+  let subscribed = false; // to the current channel, on the open socket
+  let readShown = 0; // the newest message of the current channel this page put on screen
+  let readSent = 0;
+  let readSentAt = 0;
+  let readTimer = null;
   let retriedSession = false;
 
   function connect() {
@@ -109,6 +118,7 @@ function start(section) {
     ws.addEventListener("close", (event) => {
       if (socket !== ws) return; // an older socket, already replaced
       socket = null;
+      subscribed = false;
       if (stopped) return;
       if (sessionEnded !== null || event.code === CLOSE_NOT_AUTHENTICATED) {
         // The session ended. A password change moves the login to a new session key, so
@@ -151,7 +161,9 @@ function start(section) {
           attempt = 0;
           sessionEnded = null;
           retriedSession = false;
+          subscribed = true;
           status.hide();
+          reportRead();
         }
         break;
       case "message.created":
@@ -160,6 +172,9 @@ function start(section) {
       case "message.edited":
       case "message.deleted":
         if (frame.channel === current) changed(frame.message);
+        break;
+      case "reaction.updated":
+        if (frame.channel === current) reactionsChanged(frame.message, frame.reactions);
         break;
       case "typing":
         if (frame.channel === current && frame.user.id !== me) {
@@ -182,9 +197,16 @@ function start(section) {
           status.show(texts.locked);
         }
         break;
+      case "channel.read":
+        if (frame.channel !== current) {
+          if (frame.unread > 0) setBadge(frame.channel, String(frame.unread));
+          else clearBadge(frame.channel);
+        }
+        break;
       case "subscription.ended":
         if (frame.channel !== undefined) lastSeen.delete(frame.channel);
         if (frame.channel === current) {
+          subscribed = false;
           closeComposers();
           status.show(frame.detail, texts.reload);
         }
@@ -241,6 +263,8 @@ function start(section) {
       container.append(element);
       countReply(message.thread);
     }
+    readShown = Math.max(readShown, message.id);
+    reportRead();
     if (message.author.id !== me) announcer(fill(texts.newMessage, { name: message.author.name }));
   }
 
@@ -342,6 +366,29 @@ function start(section) {
     if (article) fillBody(article, message);
   }
 
+  // Only the counts change: whether this member reacted (aria-pressed) is what the page
+  // rendered and their own clicks set, never someone else's broadcast.
+  function reactionsChanged(messageId, reactions) {
+    const form = document.getElementById(`message-${messageId}`)?.querySelector(":scope > .lk-reactions");
+    if (!form) return;
+    for (const { kind, count } of reactions) {
+      const button = form.querySelector(`button[value="${CSS.escape(kind)}"]`);
+      if (!button) continue;
+      let number = button.querySelector(".lk-reaction__count");
+      if (count > 0) {
+        if (!number) {
+          number = element("span", "lk-reaction__count");
+          button.append(" ", number);
+        }
+        number.textContent = String(count);
+      } else if (number) {
+        if (number.previousSibling?.nodeType === Node.TEXT_NODE) number.previousSibling.remove();
+        number.remove();
+      }
+      button.classList.toggle("lk-reaction--none", count === 0);
+    }
+  }
+
   function renderTyping() {
     const line = document.querySelector(`[data-typing-for="${current}"]`);
     if (!line) return;
@@ -379,6 +426,27 @@ function start(section) {
     badge.hidden = false;
   }
 
+  function clearBadge(channel) {
+    const badge = document.querySelector(`[data-unread-channel="${channel}"]`);
+    if (!badge) return;
+    badgeNumber(badge).textContent = "0";
+    badge.hidden = true;
+  }
+
+  // Tells the server what this page showed while visible, at most every READ_EVERY ms (the
+  // last id wins); a message that arrived in a hidden tab is reported when the tab shows it.
+  function reportRead() {
+    if (readTimer !== null || readShown <= readSent) return;
+    if (!subscribed || document.visibilityState !== "visible") return;
+    readTimer = setTimeout(() => {
+      readTimer = null;
+      if (readShown <= readSent || !subscribed || document.visibilityState !== "visible") return;
+      send({ type: "read", channel: current, message: readShown });
+      readSent = readShown;
+      readSentAt = Date.now();
+    }, Math.max(0, readSentAt + READ_EVERY - Date.now()));
+  }
+
   function closeComposers() {
     for (const form of document.querySelectorAll(".lk-composer")) {
       for (const control of form.querySelectorAll("textarea, input, button")) control.disabled = true;
@@ -412,7 +480,10 @@ function start(section) {
     }
   });
   document.addEventListener("visibilitychange", () => {
-    if (document.visibilityState === "visible") reconnectNow();
+    if (document.visibilityState === "visible") {
+      reconnectNow();
+      reportRead();
+    }
   });
   connect();
 }

@@ -96,7 +96,6 @@ def test_a_reply_appears_live_in_the_right_thread_for_the_other_member(discussio
         anouk.screenshot(path=f"{SCREENSHOTS}/reply-live.png", full_page=True)
 
 
-
 def reply_through_the_page(page, base_url: str, thread_url: str, parent_id: int, body: str) -> None:
     page.goto(f"{base_url}{thread_url}?antwoord={parent_id}#reageren")
     page.locator("#reageren textarea").fill(body)
@@ -149,3 +148,37 @@ def test_a_live_reply_reaches_a_long_thread_that_shows_only_its_newest_replies(d
 
         os.makedirs(SCREENSHOTS, exist_ok=True)
         anouk.screenshot(path=f"{SCREENSHOTS}/long-thread-live.png", full_page=True)
+
+
+def test_reaction_counts_change_in_place_and_messages_seen_live_are_read(discussion, chromium):
+    import time
+
+    from communities.models import ReadMarker
+
+    channel = discussion["channel"]
+    first, second = discussion["threads"]
+    anouk_user = first.author
+    with asgi_server() as base_url:
+        anouk = logged_in_page(chromium, base_url, discussion["anouk"])
+        bram = logged_in_page(chromium, base_url, discussion["bram"])
+        open_live(anouk, base_url + discussion["channel_url"], channel.pk)
+        open_live(bram, base_url + discussion["thread_url"] + f"?antwoord={second.pk}#reageren", channel.pk)
+        marker_before = ReadMarker.objects.get(user=anouk_user, channel=channel).last_read_message_id
+
+        bram.locator(f'#message-{second.pk} .lk-reactions button[value="idea"]').click()
+        idea = anouk.locator(f'#message-{second.pk} .lk-reactions button[value="idea"]')
+        idea.locator(".lk-reaction__count").filter(has_text="1").wait_for(timeout=10_000)
+        assert idea.get_attribute("aria-pressed") == "false"  # Bram's reaction, not hers
+        assert "lk-reaction--none" not in (idea.get_attribute("class") or "")
+
+        bram.locator("#reageren textarea").fill("Wij werken met wijkteams per buurt.")
+        bram.locator("#reageren button[type=submit]").click()
+        bram.wait_for_load_state()
+        anouk.locator(f'[data-replies-of="{second.pk}"] .lk-message').first.wait_for(timeout=10_000)
+        reply_id = int(anouk.locator(f'[data-replies-of="{second.pk}"] .lk-message').first.get_attribute("data-message"))
+        assert reply_id > marker_before
+
+        deadline = time.monotonic() + 10
+        while ReadMarker.objects.get(user=anouk_user, channel=channel).last_read_message_id != reply_id:
+            assert time.monotonic() < deadline, "the page did not report the live message read"
+            time.sleep(0.2)

@@ -91,6 +91,42 @@ def test_every_membership_and_channel_event_matches_its_schema(
     validate_frame(events[-1][1])  # channel.updated is forwarded to browsers unchanged
 
 
+def test_reaction_event_matches_its_schema(
+    channel, official, facilitator, captured_events, django_capture_on_commit_callbacks
+):
+    from tests.factories import MessageFactory
+
+    message = MessageFactory(channel=channel, author=official)
+    events = []
+    for user in (official, facilitator, official):
+        events += emitted(
+            captured_events,
+            django_capture_on_commit_callbacks,
+            lambda user=user: services.reaction_toggle(user=user, message=message, kind="thanks"),
+        )
+    assert [(group, event["message"], event["reactions"][3]) for group, event in events] == [
+        (f"channel-{channel.pk}", message.pk, {"kind": "thanks", "count": count}) for count in (1, 2, 1)
+    ]
+    for _group, event in events:
+        validate_event(event)
+        validate_frame(event)  # forwarded to browsers unchanged
+
+
+def test_channel_read_event_matches_its_schema(channel, official, facilitator, captured_events, django_capture_on_commit_callbacks):
+    from tests.factories import MessageFactory
+
+    first = MessageFactory(channel=channel, author=facilitator)
+    MessageFactory(channel=channel, author=facilitator)  # still unread after reading up to `first`
+    [(group, event)] = emitted(
+        captured_events,
+        django_capture_on_commit_callbacks,
+        lambda: services.channel_read_live(user=official, channel_id=channel.pk, message_id=first.pk),
+    )
+    assert (group, event) == (f"user-{official.pk}", {"type": "channel.read", "channel": channel.pk, "unread": 1})
+    validate_event(event)
+    validate_frame(event)
+
+
 def test_logout_event_matches_its_schema(official, captured_events, django_capture_on_commit_callbacks):
     client = Client()
     client.force_login(official)
@@ -102,6 +138,8 @@ def test_logout_event_matches_its_schema(official, captured_events, django_captu
     validate_event(event)
 
 
+REACTION_KINDS = ["thumbs_up", "heart", "idea", "thanks", "question"]
+
 BROKEN = [
     {"type": "message.created", "channel": 1},
     {"type": "message.created", "channel": 2, "message": {"id": 1}},
@@ -111,6 +149,11 @@ BROKEN = [
     {"type": "membership.ended", "circle": True},
     {"type": "case.updated", "case": 1},
     {"type": "session.ended", "extra": 1},
+    {"type": "channel.read", "channel": 1, "unread": -1},
+    {"type": "channel.read", "channel": 1},
+    {"type": "reaction.updated", "channel": 1, "message": 2, "reactions": [{"kind": "heart", "count": 1}]},
+    {"type": "reaction.updated", "channel": 1, "message": 2, "reactions": [{"kind": k, "count": -1} for k in REACTION_KINDS]},
+    {"type": "reaction.updated", "channel": 1, "message": 2, "reactions": [{"kind": k, "count": 0, "mine": True} for k in REACTION_KINDS]},
     {"type": "gossip"},
 ]
 
@@ -140,7 +183,7 @@ def test_message_payload_is_checked_field_by_field(channel, official, captured_e
 
 
 def test_every_event_type_the_consumer_handles_has_a_schema():
-    for kind in CHANNEL_EVENT_TYPES | CASE_EVENT_TYPES | {"membership.ended", "session.ended", "notification"}:
+    for kind in CHANNEL_EVENT_TYPES | CASE_EVENT_TYPES | {"membership.ended", "session.ended", "notification", "channel.read"}:
         try:
             validate_event({"type": kind})
         except ValidationError as error:
