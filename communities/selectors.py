@@ -232,13 +232,22 @@ def reaction_counts(user, message_ids) -> dict[int, list[ReactionCount]]:
     found = defaultdict(dict)
     for row in rows:
         found[row["message_id"]][row["kind"]] = (row["n"], row["mine"] > 0)
-    labels = reaction_labels()
-    kinds = [(kind, str(emoji), labels[kind]) for kind, emoji in Reaction.Kind.choices]
+    kinds = _reaction_kinds()
     result = {}
     for message_id in message_ids:
         counts = found.get(message_id, {})
         result[message_id] = [ReactionCount(kind, emoji, label, *counts.get(kind, (0, False))) for kind, emoji, label in kinds]
     return result
+
+
+def no_reactions() -> list[ReactionCount]:
+    """Every reaction kind at zero: what a message that has just been posted shows."""
+    return [ReactionCount(kind, emoji, label, 0, False) for kind, emoji, label in _reaction_kinds()]
+
+
+def _reaction_kinds() -> list[tuple[str, str, str]]:
+    labels = reaction_labels()
+    return [(kind, str(emoji), labels[kind]) for kind, emoji in Reaction.Kind.choices]
 
 
 def reaction_totals(message_id: int) -> list[dict]:

@@ -6,11 +6,15 @@ A channel page shows five buttons under each of a few hundred messages, and most
 alike ("nobody yet", "3, not mine"). Rendering them through the template engine was a large
 share of the page's time; here each distinct button is built once and then reused.
 
+`{% live_message_node %}`: a stand-in message for the controls that the live client copies under a
+message it inserts (includes/live_message_controls.html).
+
 `{% message_time %}`: a message's <time> element, the same as the `date` filter's "c" and
 "j b Y, H:i" without parsing both formats again for every message.
 """
 
 from functools import lru_cache
+from types import SimpleNamespace
 
 from django import template
 from django.utils import timezone
@@ -18,7 +22,13 @@ from django.utils.dates import MONTHS_3
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from communities.selectors import no_reactions
+
 register = template.Library()
+
+# The placeholders live.js replaces with a live message's id and its thread's id.
+LIVE_MESSAGE_ID = "__message__"
+LIVE_THREAD_ID = "__thread__"
 
 
 @register.simple_tag
@@ -40,6 +50,11 @@ def _button(kind: str, emoji: str, label: str, count: int, mine: bool, can_post:
         label,
         format_html(' <span class="lk-reaction__count">{}</span>', count) if count else "",
     )
+
+
+@register.simple_tag
+def live_message_node():
+    return SimpleNamespace(message=SimpleNamespace(pk=LIVE_MESSAGE_ID, thread_id=LIVE_THREAD_ID), reactions=no_reactions())
 
 
 @register.simple_tag

@@ -12,8 +12,10 @@
 // data-last-message, article.lk-thread#thread-N, article.lk-message#message-N,
 // div.lk-replies[data-replies-of=N], form.lk-reactions > button[value=kind] > span.lk-reaction__count,
 // span.lk-badge[data-unread-channel=N], p.lk-typing[data-typing-for=N], span.lk-thread__count
-// (the reply count of a long thread that shows only its newest replies). Texts come from
-// {% live_client %} (JSON, translated).
+// (the reply count of a long thread that shows only its newest replies), and
+// template#lk-message-controls: this viewer's reaction, save, edit and moderation controls,
+// copied under each message inserted live (includes/live_message_controls.html). Texts come
+// from {% live_client %} (JSON, translated).
 
 const TYPING_SEND_EVERY = 3000; // the server drops more frequent typing frames anyway
 const TYPING_SHOWN_FOR = 6000;
@@ -33,10 +35,6 @@ function readTexts() {
     deleted: "This message has been deleted.",
     hidden: "This message has been hidden by a facilitator.",
     edited: "edited",
-    reply: "Reply",
-    edit: "Edit",
-    remove: "Delete",
-    report: "Report",
     inReplyTo: "In reply to",
     earlierMessage: "an earlier message",
     typingOne: "%(name)s is typing…",
@@ -72,7 +70,7 @@ function start(section) {
   const onlyThread = idOrNull(section.dataset.onlyThread); // a thread page shows one thread
   const newThreads = section.dataset.newThreads !== "off"; // older pages get no new threads
   const channelUrl = section.dataset.channelUrl; // for the links of inserted messages
-  const canPost = document.querySelector(".lk-composer") !== null;
+  const controls = document.getElementById("lk-message-controls");
   // Newest message id known per channel; the current channel starts from the page itself.
   const lastSeen = new Map([[current, idOrNull(section.dataset.lastMessage) ?? 0]]);
   for (const badge of document.querySelectorAll("[data-unread-channel]")) {
@@ -263,6 +261,7 @@ function start(section) {
       container.append(element);
       countReply(message.thread);
     }
+    window.htmx?.process(element); // its reaction and save forms post without a reload
     readShown = Math.max(readShown, message.id);
     reportRead();
     if (message.author.id !== me) announcer(fill(texts.newMessage, { name: message.author.name }));
@@ -313,7 +312,7 @@ function start(section) {
       header.append(author, " ", time);
     }
     article.append(header, element("div", "lk-message__body"));
-    if (channelUrl && !(message.deleted || message.hidden)) article.append(actions(message));
+    if (!(message.deleted || message.hidden)) article.append(messageControls(message));
     const replies = element("div", "lk-replies");
     replies.dataset.repliesOf = String(message.id);
     article.append(replies);
@@ -321,23 +320,26 @@ function start(section) {
     return article;
   }
 
-  function actions(message) {
-    const list = element("ul", "lk-message__actions");
-    const add = (text, href) => {
-      const link = element("a", "", text);
-      link.href = href;
-      const item = element("li");
-      item.append(link);
-      list.append(item);
-    };
-    if (canPost) add(texts.reply, `${channelUrl}${message.thread}/?antwoord=${message.id}#reageren`);
-    if (message.author.id === me) {
-      if (canPost) add(texts.edit, `${channelUrl}${message.id}/bewerken/`);
-      add(texts.remove, `${channelUrl}${message.id}/verwijderen/`);
-    } else {
-      add(texts.report, `${channelUrl}${message.id}/melden/`);
+  // This viewer's controls for the message, as the server renders them (reaction buttons at
+  // zero, not saved): a copy of the page's template with the message's ids filled in.
+  function messageControls(message) {
+    const fragment = controls ? controls.content.cloneNode(true) : document.createDocumentFragment();
+    const own = message.author.id !== null && message.author.id === me;
+    for (const item of fragment.querySelectorAll("[data-live-own], [data-live-other]")) {
+      if (item.hasAttribute("data-live-own") === own) {
+        item.removeAttribute("data-live-own");
+        item.removeAttribute("data-live-other");
+      } else {
+        item.remove();
+      }
     }
-    return list;
+    const ids = { __message__: String(message.id), __thread__: String(message.thread) };
+    for (const node of fragment.querySelectorAll("*")) {
+      for (const attribute of node.attributes) {
+        if (attribute.value.includes("__")) attribute.value = attribute.value.replace(/__(message|thread)__/g, (id) => ids[id]);
+      }
+    }
+    return fragment;
   }
 
   function fillBody(article, message) {
