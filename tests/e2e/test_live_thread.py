@@ -182,3 +182,125 @@ def test_reaction_counts_change_in_place_and_messages_seen_live_are_read(discuss
         while ReadMarker.objects.get(user=anouk_user, channel=channel).last_read_message_id != reply_id:
             assert time.monotonic() < deadline, "the page did not report the live message read"
             time.sleep(0.2)
+
+
+# --- The controls of a message that arrives live ------------------------------------------
+
+# The controls of one message as markup, without the CSRF token (masked anew for every page).
+CONTROLS_MARKUP = """(message) => [...message.querySelectorAll(':scope > .lk-reactions, :scope > .lk-message__actions')]
+    .map((node) => {
+        const copy = node.cloneNode(true);
+        for (const token of copy.querySelectorAll('[name=csrfmiddlewaretoken]')) token.removeAttribute('value');
+        return copy.outerHTML.replace(/>\\s+</g, '><').trim();
+    }).join('')"""
+
+
+def live_message(page, container: str, body: str):
+    """The message with this text once it has arrived live in the container, and its id."""
+    text = page.locator(f"{container} .lk-message__body", has_text=body)
+    text.wait_for(timeout=10_000)
+    message = text.locator("xpath=..")
+    return message, int(message.get_attribute("data-message"))
+
+
+def test_a_live_message_has_the_controls_of_a_rendered_one_and_they_work(discussion, chromium):
+    from communities.models import Reaction, SavedItem
+
+    channel = discussion["channel"]
+    _, second = discussion["threads"]
+    anouk_user = second.author
+    with asgi_server() as base_url:
+        anouk = logged_in_page(chromium, base_url, discussion["anouk"])
+        bram = logged_in_page(chromium, base_url, discussion["bram"])
+        open_live(anouk, base_url + discussion["channel_url"], channel.pk)
+        anouk.evaluate("window.lkNotReloaded = true")
+
+        reply_through_the_page(bram, base_url, discussion["thread_url"], second.pk, "Wij werken met wijkteams per buurt.")
+        message, message_id = live_message(anouk, f'[data-replies-of="{second.pk}"]', "Wij werken met wijkteams per buurt.")
+
+        # The same markup as the server gives the same message on a fresh page.
+        fresh = anouk.context.new_page()
+        fresh.goto(base_url + discussion["channel_url"])
+        rendered = fresh.locator(f"#message-{message_id}").evaluate(CONTROLS_MARKUP)
+        fresh.close()
+        assert message.evaluate(CONTROLS_MARKUP) == rendered
+        assert "lk-reactions" in rendered and "Bewaren" in rendered
+
+        actions = anouk.locator(f"#message-{message_id} > .lk-message__actions")
+        assert actions.get_by_role("link", name="Melden").is_visible()
+        assert actions.get_by_role("link", name="Reageren op dit bericht").is_visible()
+        assert actions.get_by_role("link", name="Bewerken").count() == 0
+        assert actions.get_by_role("link", name="Verwijderen").count() == 0
+        assert actions.get_by_role("button", name="Verbergen").count() == 0
+
+        reactions = anouk.locator(f"#message-{message_id} > .lk-reactions")
+        reactions.get_by_role("button", name="Goed idee").click()
+        idea = reactions.locator('button[value="idea"]')
+        idea.locator(".lk-reaction__count").filter(has_text="1").wait_for(timeout=10_000)
+        assert idea.get_attribute("aria-pressed") == "true"
+        assert Reaction.objects.filter(message_id=message_id, user=anouk_user, kind="idea").exists()
+
+        actions.get_by_role("button", name="Bewaren").click()
+        saved = actions.get_by_role("button", name="Bewaard")
+        saved.wait_for(timeout=10_000)
+        assert saved.get_attribute("aria-pressed") == "true"
+        assert SavedItem.objects.filter(user=anouk_user, object_id=message_id).exists()
+
+        # Someone else's reaction reaches the live message's counts in place.
+        bram.locator(f'#message-{message_id} .lk-reactions button[value="thanks"]').click()
+        thanks = reactions.locator('button[value="thanks"]')
+        thanks.locator(".lk-reaction__count").filter(has_text="1").wait_for(timeout=10_000)
+        assert thanks.get_attribute("aria-pressed") == "false"
+        assert idea.get_attribute("aria-pressed") == "true"
+        assert anouk.evaluate("window.lkNotReloaded") is True
+
+        os.makedirs(SCREENSHOTS, exist_ok=True)
+        message.scroll_into_view_if_needed()
+        anouk.screenshot(path=f"{SCREENSHOTS}/live-message-controls.png", full_page=True)
+
+
+def test_my_own_message_from_another_tab_arrives_with_edit_and_delete(discussion, chromium):
+    channel = discussion["channel"]
+    with asgi_server() as base_url:
+        anouk = logged_in_page(chromium, base_url, discussion["anouk"])
+        open_live(anouk, base_url + discussion["channel_url"], channel.pk)
+        other_tab = anouk.context.new_page()
+        other_tab.goto(base_url + discussion["channel_url"])
+        other_tab.locator(".lk-composer textarea").fill("Een nieuwe vraag uit mijn andere tabblad")
+        other_tab.locator(".lk-composer button[type=submit]").click()
+        other_tab.wait_for_load_state()
+
+        message, message_id = live_message(anouk, ".lk-threads", "Een nieuwe vraag uit mijn andere tabblad")
+        assert message.locator("xpath=..").get_attribute("id") == f"thread-{message_id}"
+        actions = anouk.locator(f"#message-{message_id} > .lk-message__actions")
+        assert actions.get_by_role("link", name="Bewerken").get_attribute("href").endswith(f"/{message_id}/bewerken/")
+        assert actions.get_by_role("link", name="Verwijderen").is_visible()
+        assert actions.get_by_role("link", name="Melden").count() == 0
+        assert anouk.locator(f"#message-{message_id} > .lk-reactions button").count() == 5
+
+
+@pytest.fixture
+def facilitator_session(discussion):
+    from communities.models import Membership
+
+    user = UserFactory(username="fenna", profile__display_name="Fenna Begeleider")
+    MembershipFactory(circle=discussion["channel"].circle, user=user, role=Membership.Role.FACILITATOR)
+    return session_key_for(user)
+
+
+def test_a_facilitator_can_hide_a_message_that_arrived_live(discussion, facilitator_session, chromium):
+    from communities.models import Message
+
+    channel = discussion["channel"]
+    _, second = discussion["threads"]
+    with asgi_server() as base_url:
+        fenna = logged_in_page(chromium, base_url, facilitator_session)
+        bram = logged_in_page(chromium, base_url, discussion["bram"])
+        open_live(fenna, base_url + discussion["channel_url"], channel.pk)
+
+        reply_through_the_page(bram, base_url, discussion["thread_url"], second.pk, "Dit hoort hier niet.")
+        _, message_id = live_message(fenna, f'[data-replies-of="{second.pk}"]', "Dit hoort hier niet.")
+        fenna.locator(f"#message-{message_id} > .lk-message__actions").get_by_role("button", name="Verbergen").click()
+        fenna.wait_for_load_state()
+        fenna.locator(f"#message-{message_id}", has_text="Dit bericht is verborgen door een begeleider.").wait_for(timeout=10_000)
+        assert Message.objects.get(pk=message_id).hidden_at is not None
