@@ -1,9 +1,11 @@
 """Reads shared by the pages, the API and the services of the partner app."""
 
 import datetime
+import functools
 import re
 from dataclasses import dataclass
 
+import holidays
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -104,8 +106,14 @@ def my_questions(user):
     return KnowledgeQuestion.objects.filter(author=user).select_related(*LIST_RELATIONS).order_by("-created_at", "-pk")
 
 
+@functools.lru_cache(maxsize=32)
+def _public_holidays(first_year: int, last_year: int) -> frozenset[datetime.date]:
+    return frozenset(holidays.country_holidays("NL", years=range(first_year, last_year + 1)))
+
+
 def working_days_between(start: datetime.datetime, end: datetime.datetime) -> int:
-    """Weekdays (Monday to Friday) after the day of `start` up to and including the day of `end`."""
+    """Working days (Monday to Friday, not a Dutch public holiday) after the day of `start` up to
+    and including the day of `end`."""
     first = timezone.localtime(start).date()
     last = timezone.localtime(end).date()
     if last <= first:
@@ -116,7 +124,8 @@ def working_days_between(start: datetime.datetime, end: datetime.datetime) -> in
     for offset in range(1, rest + 1):
         if (first + datetime.timedelta(days=weeks * 7 + offset)).weekday() < 5:
             count += 1
-    return count
+    days_off = _public_holidays(first.year, last.year)
+    return count - sum(1 for day in days_off if first < day <= last and day.weekday() < 5)
 
 
 def annotate_age(questions, *, now=None) -> list[KnowledgeQuestion]:

@@ -31,6 +31,12 @@ def at(day: int, hour: int = 10) -> datetime.datetime:
         (at(7), at(10), 1),  # Friday → Monday: the weekend does not count
         (at(8), at(9), 0),  # Saturday → Sunday
         (at(3), at(24), 15),  # three weeks
+        (datetime.datetime(2031, 4, 10, tzinfo=AMSTERDAM), datetime.datetime(2031, 4, 15, tzinfo=AMSTERDAM), 1),
+        # Thursday → Tuesday over Easter: Good Friday and Easter Monday are days off
+        (datetime.datetime(2031, 4, 25, tzinfo=AMSTERDAM), datetime.datetime(2031, 4, 28, tzinfo=AMSTERDAM), 1),
+        # King's Day 2031 is a Saturday: nothing to subtract
+        (datetime.datetime(2031, 12, 24, tzinfo=AMSTERDAM), datetime.datetime(2032, 1, 2, tzinfo=AMSTERDAM), 4),
+        # Christmas and New Year: 25, 26 Dec and 1 Jan off; 29, 30, 31 Dec and 2 Jan count
     ],
 )
 def test_working_days(start, end, days):
