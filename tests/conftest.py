@@ -51,3 +51,23 @@ def captured_events(monkeypatch):
     sent = []
     monkeypatch.setattr("communities.events.send_event_now", lambda group, event: sent.append((group, event)))
     return sent
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _end_leftover_database_sessions(django_db_setup, django_db_blocker):
+    """Lets pytest-django drop the PostgreSQL test database at the end.
+
+    Connections opened in worker threads (asgiref's executor, Playwright helpers) or by a killed
+    ASGI server process can outlive their tests; PostgreSQL refuses to drop a database that
+    still has sessions, which leaves the test database behind with a warning.
+    """
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
