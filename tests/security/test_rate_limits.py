@@ -70,3 +70,16 @@ def test_the_budget_comes_back_after_the_minute(channel, official):
         post(official, channel, f"Bericht {n}")
     cache.delete(f"rate:post:{official.pk}")  # what the cache does when the minute is over
     assert post(official, channel, "Weer mogelijk").pk
+
+
+def test_posting_goes_on_while_the_cache_is_unreachable(channel, official, caplog):
+    """A Redis restart must not turn posts into 500s: the limit is skipped, with a warning."""
+    from django.test import override_settings
+
+    unreachable = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                               "LOCATION": "redis://127.0.0.1:1/0"}}
+    with override_settings(CACHES=unreachable):
+        for n in range(5):
+            post(official, channel, f"Bericht {n}")
+    assert Message.objects.count() == 5
+    assert "rate limit post:" in caplog.text and "cache is unreachable" in caplog.text
