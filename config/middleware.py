@@ -74,8 +74,9 @@ class RejectNulCharactersMiddleware:
     """Refuses text with NUL characters (U+0000) before any view sees it.
 
     PostgreSQL cannot store or even compare them, so they would end as a 500 on the scale-out
-    lane, and no person types one. Checked: the path, the query string, url-encoded forms and
-    JSON bodies. Multipart forms go through Django form fields, which refuse NUL themselves.
+    lane, and no person types one. Checked: the path, the query string, url-encoded forms and JSON bodies (under /api/ any
+    body that is not multipart: django-ninja reads JSON whatever the content type says).
+    Multipart forms go through Django form fields, which refuse NUL themselves.
     """
 
     def __init__(self, get_response):
@@ -96,7 +97,7 @@ class RejectNulCharactersMiddleware:
                     return "body"
             except Exception:  # unreadable bodies get their usual answer from the view
                 return None
-        if request.content_type == "application/json" and request.method in ("POST", "PUT", "PATCH"):
+        if self._may_hold_json(request):
             try:
                 if _contains_nul(json.loads(request.body)):
                     return "body"
@@ -104,9 +105,36 @@ class RejectNulCharactersMiddleware:
                 return None
         return None
 
+    @staticmethod
+    def _may_hold_json(request) -> bool:
+        if request.method not in ("POST", "PUT", "PATCH", "DELETE"):
+            return False
+        if request.content_type == "application/json":
+            return True
+        return request.path.startswith("/api/") and not request.content_type.startswith("multipart/")
+
     def _refusal(self, request, where: str):
         message = _("Text may not contain NUL characters (U+0000). Remove them and try again.")
         if request.path.startswith("/api/"):
             status = 422 if where == "body" else 400
             return JsonResponse({"detail": message, "code": "invalid_text"}, status=status)
         return render(request, "400.html", {"message": message}, status=400)
+
+
+class DropDamagedCookiesMiddleware:
+    """Ignores (and removes from the browser) cookies with NUL characters, before the session
+    middleware looks the session key up in PostgreSQL, which cannot compare such text: the
+    visitor is then simply signed out instead of getting a 500."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        damaged = [name for name, value in request.COOKIES.items() if "\x00" in name + value]
+        for name in damaged:
+            del request.COOKIES[name]
+        response = self.get_response(request)
+        for name in damaged:
+            if "\x00" not in name and name not in response.cookies:
+                response.delete_cookie(name)
+        return response

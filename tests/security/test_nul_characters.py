@@ -84,3 +84,22 @@ def test_error_follows_the_language(channel, official, language, expected):
     browser.force_login(official)
     response = api_post(browser, f"/api/v1/circles/{channel.circle.slug}/channels/{channel.slug}/messages", {"body": "\x00"})
     assert expected in response.json()["detail"]
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "application/merge-patch+json", ""])
+def test_api_json_sent_with_another_content_type_is_checked_too(client, channel, official, content_type):
+    client.force_login(official)
+    url = f"/api/v1/circles/{channel.circle.slug}/channels/{channel.slug}/messages"
+    response = client.post(url, data=json.dumps({"body": "Hallo\x00"}), content_type=content_type)
+    assert response.status_code == 422
+    assert response.json()["code"] == "invalid_text"
+    assert not Message.objects.exists()
+
+
+def test_a_session_cookie_with_nul_is_dropped_and_the_visitor_is_signed_out(db):
+    browser = Client()
+    browser.cookies["sessionid"] = "abc\x00defghijk"
+    response = browser.get("/kringen/")
+    assert response.status_code == 200
+    assert 'href="/accounts/login/' in response.content.decode()  # signed out, not a 500
+    assert response.cookies["sessionid"].value == ""  # the browser is told to drop it
