@@ -87,8 +87,9 @@ class NewsletterDelivery(models.Model):
         SENT = "sent", _("sent")
         FAILED = "failed", _("failed, will be retried")
 
+    # PROTECT: the rows are what keeps an issue from going to anyone twice, and the privacy export reads them.
     issue = models.ForeignKey(
-        NewsletterIssue, verbose_name=_("newsletter issue"), on_delete=models.CASCADE, related_name="deliveries"
+        NewsletterIssue, verbose_name=_("newsletter issue"), on_delete=models.PROTECT, related_name="deliveries"
     )
     subscription = models.ForeignKey(
         "cms.NewsletterSubscription",

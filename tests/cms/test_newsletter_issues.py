@@ -8,6 +8,7 @@ from django.contrib.auth.models import Permission
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 from django.core.management import call_command
+from django.db.models import ProtectedError
 from django.test import Client
 from django.utils import timezone
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
@@ -291,3 +292,27 @@ def test_a_members_data_export_lists_the_issues_they_received(editor, issue, sub
 
     (exported,) = export_newsletter(member)
     assert [received["subject"] for received in exported["issues_received"]] == ["Nieuwsbrief november"]
+
+
+def test_a_sent_issue_survives_the_bulk_delete_action_and_a_draft_does_not(client, editor, issue, subscribers,
+                                                                           committed):
+    client.force_login(editor)
+    send_issue(client, issue, committed)
+    draft = NewsletterIssue.objects.create(subject="Nieuwsbrief december")
+    bulk_delete = f"/cms/bulk/cms/newsletterissue/delete/?id={issue.pk}&id={draft.pk}"
+
+    confirm = client.get(bulk_delete).content.decode()
+    client.post(bulk_delete)
+
+    assert "Nieuwsbrief november" in confirm and "Nieuwsbrief december" in confirm
+    assert list(NewsletterIssue.objects.values_list("subject", flat=True)) == ["Nieuwsbrief november"]
+    assert NewsletterDelivery.objects.filter(issue=issue).count() == 2
+
+
+def test_the_deliveries_of_an_issue_keep_it_from_being_deleted_in_code(editor, issue, subscribers, committed):
+    with committed():
+        newsletter.newsletter_issue_send(issue=issue, user=editor)
+
+    with pytest.raises(ProtectedError):
+        NewsletterIssue.objects.filter(pk=issue.pk).delete()
+    assert NewsletterDelivery.objects.filter(issue=issue).count() == 2
