@@ -86,6 +86,7 @@ class NewsletterDelivery(models.Model):
         SENDING = "sending", _("being sent")
         SENT = "sent", _("sent")
         FAILED = "failed", _("failed, will be retried")
+        ABANDONED = "abandoned", _("failed, not retried")
 
     # PROTECT: the rows are what keeps an issue from going to anyone twice, and the privacy export reads them.
     issue = models.ForeignKey(
