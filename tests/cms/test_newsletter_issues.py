@@ -12,13 +12,14 @@ from django.core.management import CommandError, call_command
 from django.db.models import ProtectedError
 from django.test import Client
 from django.utils import timezone
+from wagtail.models import PageViewRestriction
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
 from cms import newsletter, services
 from cms.models import NewsletterDelivery, NewsletterIssue, NewsletterSubscription
 from tests.factories import UserFactory
 
-from .factories import paragraph
+from .factories import NewsIndexPage, NewsPage, add, paragraph
 
 ADMIN = "/cms/snippets/cms/newsletterissue"
 Status = NewsletterSubscription.Status
@@ -414,3 +415,20 @@ def test_the_deliveries_of_an_issue_keep_it_from_being_deleted_in_code(editor, i
     with pytest.raises(ProtectedError):
         NewsletterIssue.objects.filter(pk=issue.pk).delete()
     assert NewsletterDelivery.objects.filter(issue=issue).count() == 2
+
+
+def test_a_featured_page_behind_a_login_is_left_out_of_the_mail(editor, issue, subscribers, committed, home, event):
+    members_only = add(home, NewsIndexPage(title="Voor leden", slug="voor-leden"))
+    PageViewRestriction.objects.create(page=members_only, restriction_type=PageViewRestriction.LOGIN)
+    add(members_only, NewsPage(title="Verslag besloten werkgroep", slug="verslag", intro="Wat de werkgroep besprak."))
+    hidden = NewsPage.objects.get(slug="verslag")
+    issue.featured_pages = [("page", hidden), ("page", event)]
+    issue.save()
+
+    with committed():
+        newsletter.newsletter_issue_send(issue=issue, user=editor)
+
+    message = mail.outbox[0]
+    for part in (message.body, html_part(message)):
+        assert "Expertmeeting middelgrote gemeenten" in part
+        assert "Verslag besloten werkgroep" not in part and "Wat de werkgroep besprak" not in part
