@@ -177,7 +177,7 @@ def _block_item(block) -> dict | None:
 
 def _featured_item(page) -> dict | None:
     page = page.specific
-    if not page.live:
+    if not page.live or page.get_view_restrictions().exists():  # the list is public: only public pages
         return None
     moment = getattr(page, "start", None)
     if moment is not None:

@@ -5,10 +5,15 @@ Sending is idempotent through NewsletterDelivery (one row per issue and subscrib
 1. `newsletter_issue_send` marks the issue as sent with a conditional update, so only the first of
    two clicks (or a double POST) wins, and enqueues `cms.tasks.deliver_newsletter_issue` after commit;
 2. `newsletter_issue_deliver` claims each recipient by creating their row in state `sending`
-   (committed before the mail goes out), sends, and marks the row `sent`;
-3. when the mail server refuses, the row becomes `failed` and the next run retries it. A row left in
-   `sending` by a process that died may have been sent already: it is never retried, because a
-   subscriber must not get the same issue twice.
+   (committed before the mail goes out), hands the mail to the server over one connection per run,
+   and marks the row `sent` as soon as the server has accepted it;
+3. when the server refuses the mail, the row becomes `failed` and the next run retries it, at most
+   MAX_ATTEMPTS times in all; a permanent refusal of the address (5xx) is not retried. Either way
+   the row then becomes `abandoned`, so one bad address cannot keep an issue from finishing;
+4. any other error while sending (a dropped connection, a timeout, the process stopping) leaves the
+   row in `sending`: the server may have accepted the mail, and a subscriber must not get the same
+   issue twice, so such a row is never retried. Errors while closing the connection come after the
+   mail was accepted and change nothing.
 
 The recipients are the subscribers who had confirmed when the editor pressed send and who have not
 unsubscribed since. Run again (`manage.py send_newsletters`) to finish an interrupted send.
@@ -17,8 +22,10 @@ unsubscribed since. Run again (`manage.py send_newsletters`) to finish an interr
 import logging
 from dataclasses import dataclass, field
 from functools import partial
+from smtplib import SMTPDataError, SMTPRecipientsRefused, SMTPResponseException
 
 from django.core.exceptions import ValidationError
+from django.core.mail import get_connection
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
@@ -30,6 +37,7 @@ from .models import NewsletterDelivery, NewsletterIssue, NewsletterSubscription
 logger = logging.getLogger(__name__)
 
 Delivery = NewsletterDelivery.State
+MAX_ATTEMPTS = 3
 
 
 @dataclass
@@ -37,10 +45,19 @@ class DeliveryReport:
     issue_id: int
     sent: int = 0
     skipped: int = 0
-    failed: list[int] = field(default_factory=list)  # subscription ids
+    failed: list[int] = field(default_factory=list)  # subscription ids, retried next run
+    abandoned: list[int] = field(default_factory=list)  # refused for good or too often: not retried
+    uncertain: list[int] = field(default_factory=list)  # may have gone out: not retried
 
     def as_dict(self) -> dict:
-        return {"issue": self.issue_id, "sent": self.sent, "skipped": self.skipped, "failed": self.failed}
+        return {
+            "issue": self.issue_id,
+            "sent": self.sent,
+            "skipped": self.skipped,
+            "failed": self.failed,
+            "abandoned": self.abandoned,
+            "uncertain": self.uncertain,
+        }
 
 
 def newsletter_issue_recipients(issue: NewsletterIssue):
@@ -48,8 +65,8 @@ def newsletter_issue_recipients(issue: NewsletterIssue):
     subscribers = NewsletterSubscription.objects.filter(status=NewsletterSubscription.Status.ACTIVE)
     if issue.send_requested_at is not None:
         subscribers = subscribers.filter(confirmed_at__lte=issue.send_requested_at)
-    handled = NewsletterDelivery.objects.filter(issue=issue, subscription=OuterRef("pk")).filter(
-        Q(state=Delivery.SENT) | Q(state=Delivery.SENDING)
+    handled = NewsletterDelivery.objects.filter(issue=issue, subscription=OuterRef("pk")).exclude(
+        state=Delivery.FAILED
     )
     return subscribers.exclude(Exists(handled)).order_by("pk")
 
@@ -90,11 +107,77 @@ def _claim(issue: NewsletterIssue, subscription: NewsletterSubscription) -> News
     retried = NewsletterDelivery.objects.filter(pk=delivery.pk, state=Delivery.FAILED).update(
         state=Delivery.SENDING, attempts=F("attempts") + 1, claimed_at=now, error=""
     )
-    return delivery if retried else None
+    if not retried:
+        return None
+    delivery.attempts += 1
+    return delivery
 
 
 def _mark(delivery: NewsletterDelivery, state: str, **fields) -> None:
     NewsletterDelivery.objects.filter(pk=delivery.pk).update(state=state, **fields)
+
+
+class NotAccepted(Exception):
+    """The mail backend returned without accepting the mail (and without an error)."""
+
+
+def _is_permanent_refusal(error: SMTPResponseException) -> bool:
+    """The server refused this address or this mail for good (5xx): sending it again cannot help."""
+    if isinstance(error, SMTPRecipientsRefused):
+        return all(code >= 500 for code, _message in error.recipients.values())
+    return isinstance(error, SMTPDataError) and error.smtp_code >= 500
+
+
+def _was_refused(error: Exception) -> bool:
+    """The server answered with a refusal, so it did not accept the mail. (SMTPRecipientsRefused carries
+    its codes per address rather than as an SMTPResponseException.)"""
+    return isinstance(error, (SMTPResponseException, SMTPRecipientsRefused, NotAccepted))
+
+
+def _close_quietly(connection) -> None:
+    """Closing comes after the server accepted the mails: an error here must not undo `sent`."""
+    try:
+        connection.close()
+    except Exception:
+        logger.warning("Closing the mail connection failed; the mails it accepted stay sent", exc_info=True)
+
+
+def _record_failure(delivery: NewsletterDelivery, error: Exception, report: DeliveryReport) -> None:
+    subscription_id = delivery.subscription_id
+    fields = {"error": repr(error)[:500]}
+    if not _was_refused(error):
+        logger.error("Newsletter mail to subscription %s may have gone out; not retried", subscription_id)
+        _mark(delivery, Delivery.SENDING, **fields)
+        report.uncertain.append(subscription_id)
+    elif _is_permanent_refusal(error) or delivery.attempts >= MAX_ATTEMPTS:
+        logger.warning("Newsletter mail to subscription %s abandoned: %r", subscription_id, error)
+        _mark(delivery, Delivery.ABANDONED, **fields)
+        report.abandoned.append(subscription_id)
+    else:
+        logger.warning("Newsletter mail to subscription %s refused, will be retried: %r", subscription_id, error)
+        _mark(delivery, Delivery.FAILED, **fields)
+        report.failed.append(subscription_id)
+
+
+def _deliver(connection, content, subscription, issue, report: DeliveryReport) -> None:
+    message = emails.newsletter_issue_message(content, subscription)
+    connection.open()  # a server that cannot be reached ends the run before anyone is claimed
+    delivery = _claim(issue, subscription)
+    if delivery is None:
+        report.skipped += 1
+        return
+    try:
+        accepted = connection.send_messages([message])
+    except Exception as error:
+        _close_quietly(connection)  # start the next mail on a fresh connection
+        _record_failure(delivery, error, report)
+        return
+    # BaseException (the process stopping) leaves the row in `sending`: never retried.
+    if accepted == 1:
+        _mark(delivery, Delivery.SENT, sent_at=timezone.now())
+        report.sent += 1
+    else:
+        _record_failure(delivery, NotAccepted(), report)
 
 
 def newsletter_issue_deliver(*, issue_id: int) -> DeliveryReport:
@@ -104,24 +187,13 @@ def newsletter_issue_deliver(*, issue_id: int) -> DeliveryReport:
     if issue is None or issue.completed_at is not None:
         return report
     content = emails.newsletter_issue_content(issue)
-    for subscription in newsletter_issue_recipients(issue):
-        delivery = _claim(issue, subscription)
-        if delivery is None:
-            report.skipped += 1
-            continue
-        try:
-            emails.newsletter_issue_message(content, subscription).send()
-        except Exception as error:
-            logger.exception("Newsletter %s could not be sent to subscription %s", issue.pk, subscription.pk)
-            _mark(delivery, Delivery.FAILED, error=repr(error)[:500])
-            report.failed.append(subscription.pk)
-            continue
-        except BaseException as error:  # interrupted while sending: not sent, so retry it next run
-            _mark(delivery, Delivery.FAILED, error=repr(error)[:500])
-            raise
-        _mark(delivery, Delivery.SENT, sent_at=timezone.now())
-        report.sent += 1
-    if not report.failed and not newsletter_issue_recipients(issue).exists():
+    connection = get_connection()
+    try:
+        for subscription in newsletter_issue_recipients(issue):
+            _deliver(connection, content, subscription, issue, report)
+    finally:
+        _close_quietly(connection)
+    if not newsletter_issue_recipients(issue).exists():
         NewsletterIssue.objects.filter(pk=issue.pk, completed_at__isnull=True).update(completed_at=timezone.now())
     return report
 

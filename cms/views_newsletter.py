@@ -62,6 +62,7 @@ class NewsletterIssueSendView(WagtailAdminTemplateMixin, TemplateView):
                 sent=Count("pk", filter=Q(state=NewsletterDelivery.State.SENT)),
                 sending=Count("pk", filter=Q(state=NewsletterDelivery.State.SENDING)),
                 failed=Count("pk", filter=Q(state=NewsletterDelivery.State.FAILED)),
+                abandoned=Count("pk", filter=Q(state=NewsletterDelivery.State.ABANDONED)),
             ),
         )
         return context

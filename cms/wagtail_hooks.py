@@ -18,7 +18,7 @@ from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from .models import ContactPerson, EventRegistration, Network, NewsletterIssue, NewsletterSubscription, Organisation
-from .permissions import can_compose_newsletter, can_send_newsletter
+from .permissions import NewsletterIssuePermissionPolicy, can_compose_newsletter, can_send_newsletter
 from .views_newsletter import NewsletterIssueSendView
 
 
@@ -38,6 +38,7 @@ class ViewOnlyPermissionPolicy(ModelPermissionPolicy):
 # Registered before any viewset asks for a policy (see wagtail.permissions.PolicyRegistry.register).
 register_permission_policy(EventRegistration, ViewOnlyPermissionPolicy(EventRegistration))
 register_permission_policy(NewsletterSubscription, ViewOnlyPermissionPolicy(NewsletterSubscription))
+register_permission_policy(NewsletterIssue, NewsletterIssuePermissionPolicy(NewsletterIssue))
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -183,7 +184,7 @@ def _send_label(user, issue) -> str:
 
 
 class FrozenOnceSentMixin:
-    """A sent issue is a record of what subscribers received: it can no longer be changed or deleted."""
+    """Explains why a sent issue cannot be edited or deleted (NewsletterIssuePermissionPolicy enforces it)."""
 
     def dispatch(self, request, *args, **kwargs):
         if self.object.is_sent:

@@ -86,9 +86,11 @@ class NewsletterDelivery(models.Model):
         SENDING = "sending", _("being sent")
         SENT = "sent", _("sent")
         FAILED = "failed", _("failed, will be retried")
+        ABANDONED = "abandoned", _("failed, not retried")
 
+    # PROTECT: the rows are what keeps an issue from going to anyone twice, and the privacy export reads them.
     issue = models.ForeignKey(
-        NewsletterIssue, verbose_name=_("newsletter issue"), on_delete=models.CASCADE, related_name="deliveries"
+        NewsletterIssue, verbose_name=_("newsletter issue"), on_delete=models.PROTECT, related_name="deliveries"
     )
     subscription = models.ForeignKey(
         "cms.NewsletterSubscription",

@@ -26,8 +26,14 @@ class Command(BaseCommand):
         failed = 0
         for report in reports:
             self.stdout.write(
-                f"Issue {report.issue_id}: {report.sent} sent, {report.skipped} skipped, {len(report.failed)} failed."
+                f"Issue {report.issue_id}: {report.sent} sent, {report.skipped} skipped, {len(report.failed)} failed, "
+                f"{len(report.abandoned)} abandoned, {len(report.uncertain)} uncertain."
             )
+            if report.uncertain:
+                self.stderr.write(
+                    f"Issue {report.issue_id}: subscriptions {report.uncertain} may have received the mail; "
+                    "they are not retried (check the mail server log)."
+                )
             failed += len(report.failed)
-        if failed:
+        if failed:  # only mails that a next run will retry; abandoned ones cannot be helped by running again
             raise CommandError(f"{failed} newsletter mails could not be sent; run again to retry them.")
