@@ -10,6 +10,16 @@ from .errors import RateLimited
 
 logger = logging.getLogger(__name__)
 
+try:
+    from redis.exceptions import ConnectionError as RedisConnectionError, TimeoutError as RedisTimeoutError
+
+    CACHE_UNREACHABLE: tuple[type[Exception], ...] = (RedisConnectionError, RedisTimeoutError)
+except ImportError:  # the embedded setup's in-memory cache never is
+    CACHE_UNREACHABLE = ()
+
+# (reactions, per seconds): toggling is cheap to click and each one is broadcast to the channel.
+REACTION_RATE_LIMIT = (60, 60)
+
 # (number of actions, per seconds); settings may override, e.g. for load tests.
 DEFAULT_POST_RATE_LIMIT = (30, 60)
 POST_RATE_LIMIT = getattr(settings, "LEERKRING_POST_RATE_LIMIT", DEFAULT_POST_RATE_LIMIT)  # as read at start-up
@@ -28,13 +38,16 @@ def _count(cache_key: str, seconds: int) -> int:
         return 1
 
 
-def check_rate(*, key: str, limit: tuple[int, int], message=None) -> None:
+def check_rate(*, key: str, limit: tuple[int, int], message=None, fail_open: bool = True) -> None:
+    """`fail_open`: while the cache (Redis) is unreachable, e.g. restarting, let the action
+    through: posting matters more than counting (the fault run restarts Redis mid-posting).
+    Expensive actions pass False and are refused instead."""
     count, seconds = limit
     try:
         current = _count(f"rate:{key}", seconds)
-    except Exception:  # the cache (Redis) is unreachable, e.g. restarting
-        # Posting matters more than counting: while the cache is away the limit is not applied
-        # (the load and fault run restarts Redis in the middle of posting).
+    except CACHE_UNREACHABLE:
+        if not fail_open:
+            raise RateLimited(_("This is not possible right now. Try again in a minute."), code="rate_limited")
         logger.warning("rate limit %s not checked: the cache is unreachable", key, exc_info=True)
         return
     if current > count:
@@ -47,3 +60,10 @@ def check_post_rate(*, user) -> None:
     """One budget per member for everything they post: messages, case questions, feedback.
     Raises RateLimited (429 in the API, a form error on pages) when it is used up."""
     check_rate(key=f"post:{user.pk}", limit=post_rate_limit())
+
+
+def check_reaction_rate(*, user) -> None:
+    check_rate(
+        key=f"react:{user.pk}", limit=getattr(settings, "LEERKRING_REACTION_RATE_LIMIT", REACTION_RATE_LIMIT),
+        message=_("You are reacting very quickly. Wait a minute and try again."),
+    )

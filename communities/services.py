@@ -35,7 +35,7 @@ from .models.tokens import TOKEN_PREFIX, hash_token
 from .notifications import triggers as notification_triggers
 from .notify import email_facilitators_on_commit, email_user_on_commit, send_email_on_commit
 from .payloads import message_payload
-from .ratelimit import check_post_rate
+from .ratelimit import check_post_rate, check_reaction_rate
 from .rendering import render_markdown
 
 
@@ -608,6 +608,7 @@ def reaction_set(*, user, message: Message, kind, on: bool) -> bool:
         raise Conflict(_("This channel is closed: no new messages can be posted."), code="channel_locked")
     if message.is_removed:
         raise Conflict(_("You cannot react to a removed message."), code="removed")
+    check_reaction_rate(user=user)
     if on:
         changed = Reaction.objects.get_or_create(message=message, user=user, kind=kind)[1]
     else:

@@ -63,13 +63,21 @@ def file_extension(name: str) -> str:
     return name.rpartition(".")[2].lower() if "." in name else ""
 
 
+def _odt_mimetype(package: zipfile.ZipFile) -> bytes:
+    """The `mimetype` entry, read only if it is small: a crafted one can inflate to gigabytes."""
+    if package.getinfo("mimetype").file_size > 100:
+        return b""
+    with package.open("mimetype") as entry:
+        return entry.read(101).strip()
+
+
 def _is_package(upload, ext: str) -> bool:
     try:
         upload.seek(0)
         with zipfile.ZipFile(upload) as package:
             names = package.namelist()
             if ext == "odt":
-                return "mimetype" in names and package.read("mimetype").strip() == CONTENT_TYPES["odt"].encode()
+                return "mimetype" in names and _odt_mimetype(package) == CONTENT_TYPES["odt"].encode()
     except (zipfile.BadZipFile, OSError, ValueError, KeyError):
         return False
     finally:

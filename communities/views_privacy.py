@@ -22,9 +22,10 @@ EXPORT_RATE_LIMIT = (5, 60 * 10)
 @login_required
 def data_export(request):
     try:
-        check_rate(key=f"export:{request.user.pk}", limit=EXPORT_RATE_LIMIT)
-    except RateLimited:
-        messages.error(request, _("You have just downloaded your data several times. Try again in ten minutes."))
+        check_rate(key=f"export:{request.user.pk}", limit=EXPORT_RATE_LIMIT, fail_open=False,
+                   message=_("You have just downloaded your data several times. Try again in ten minutes."))
+    except RateLimited as refused:
+        messages.error(request, refused.message)
         return redirect("communities:profile")
     response = HttpResponse(privacy.export_zip(request.user), content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{privacy.export_filename(request.user)}"'

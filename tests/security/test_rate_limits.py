@@ -83,3 +83,32 @@ def test_posting_goes_on_while_the_cache_is_unreachable(channel, official, caplo
             post(official, channel, f"Bericht {n}")
     assert Message.objects.count() == 5
     assert "rate limit post:" in caplog.text and "cache is unreachable" in caplog.text
+
+
+def test_reactions_have_a_budget_of_their_own(channel, official, official2, settings):
+    from communities import services
+    from communities.errors import RateLimited
+
+    settings.LEERKRING_REACTION_RATE_LIMIT = (2, 60)
+    message = post(official2, channel, "Goed idee?")
+    services.reaction_set(user=official, message=message, kind="idea", on=True)
+    services.reaction_set(user=official, message=message, kind="idea", on=False)
+    with pytest.raises(RateLimited) as refused:
+        services.reaction_set(user=official, message=message, kind="thanks", on=True)
+    assert "Je reageert heel snel" in str(refused.value.message)
+    from communities.models import Reaction
+
+    assert not Reaction.objects.filter(message=message).exists()
+
+
+def test_the_data_export_is_refused_while_the_cache_is_unreachable(client, official):
+    from django.test import override_settings
+
+    client.force_login(official)
+    unreachable = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                               "LOCATION": "redis://127.0.0.1:1/0"}}
+    with override_settings(CACHES=unreachable):
+        response = client.post(reverse("communities:data_export"))
+    assert response.status_code == 302
+    follow = client.get(response["Location"])
+    assert "Dit kan nu even niet. Probeer het over een minuut opnieuw." in follow.content.decode()
