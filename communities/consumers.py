@@ -22,11 +22,12 @@ id that arrives after a later one is still delivered (bench/loadfault.py lost su
 at 30 posts/s into one channel before).
 
 Edits, deletions and hides are events too, so a client that was away missed those of the
-messages it already shows. After the new messages, `subscribe` with `since` therefore sends
-the present state (`message.edited` or `message.deleted`) of every message up to `since`
-that changed after message `since` was created (selectors.messages_changed_up_to; more than
-CATCH_UP_LIMIT: `resync`). Some of those the client may have had already; applying one
-twice changes nothing.
+messages it already shows. A client that shows a channel's messages therefore subscribes
+with `changes_since` (its page's render time, later the `at` of its last `subscribed`), and
+after the new messages gets the present state (`message.edited` or `message.deleted`) of
+every message up to `since` that changed after that time (selectors.messages_changed_up_to;
+more than CATCH_UP_LIMIT: `resync`). Some of those the client may have had already; applying
+one twice changes nothing. Channels followed only for their unread badge get no changes.
 
 Redis restarts. Pub/sub keeps nothing for a process that is not subscribed at that moment,
 and the browsers' sockets to this process stay open, so no client would notice the gap.
@@ -45,6 +46,7 @@ and idle sockets cost nothing at all. The interval is jittered per connection so
 sockets that subscribed together do not all re-check in the same second.
 """
 
+import datetime
 import json
 import logging
 import random
@@ -59,7 +61,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from . import permissions, selectors, services
-from .event_schema import CASE_EVENT_TYPES, CHANNEL_EVENT_TYPES, ID, REQUESTS
+from .event_schema import CASE_EVENT_TYPES, CHANNEL_EVENT_TYPES, ID, OPTIONAL_TIME, REQUESTS
 from .errors import NotFound
 from .events import EVENT_HANDLER_TYPE, case_group, channel_group, send_ephemeral_event, session_group, user_group
 from .models import Channel, Message
@@ -96,6 +98,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
         self.high_water: dict[int, int] = {}
         self.sent_live: dict[int, set[int]] = {}
         self.last_typing: dict[int, float] = {}
+        self.changes_followed: dict[int, int] = {}  # channel -> time (ms) up to which changes were sent
         self.tokens, self.tokens_at, self.last_rate_error = float(FRAME_BURST), time.monotonic(), 0.0
         self._schedule_revalidation()
         self.person, self.language = await self._identity()
@@ -166,7 +169,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
             logger.exception("live request %s failed", kind)
             await self.send_error("unavailable", _("Something went wrong. Try again later."))
 
-    async def request_subscribe(self, channel: int, since: int | None):
+    async def request_subscribe(self, channel: int, since: int | None, changes_since: int | None):
         if channel not in self.channel_circles and self._subscription_count() >= MAX_SUBSCRIPTIONS:
             await self.send_error(
                 "too_many_subscriptions", _("This connection follows too many channels and cases."), channel=channel
@@ -179,10 +182,18 @@ class LiveConsumer(AsyncWebsocketConsumer):
         # Without `since` the client wants what commits from now on; the mark (read before
         # joining, so nothing after it is dropped) is where a catch-up after a Redis restart starts.
         newest_before = await self._newest(channel) if since is None else None
+        # Taken before joining, like the mark: a change after it arrives live or in the next replay.
+        now = _now_ms()
         # Join before reading the catch-up: whatever commits from here on arrives live.
         await self._join(channel_group(channel))
         self.channel_circles[channel] = circle
-        await self.send_frame({"type": "subscribed", "channel": channel})
+        subscribed = {"type": "subscribed", "channel": channel}
+        if changes_since is not None:
+            self.changes_followed[channel] = now
+            subscribed["at"] = now
+        else:
+            self.changes_followed.pop(channel, None)
+        await self.send_frame(subscribed)
         if since is None:
             self._raise_mark(channel, newest_before)
             return
@@ -192,8 +203,8 @@ class LiveConsumer(AsyncWebsocketConsumer):
         for payload in payloads or ():
             await self.send_frame({"type": "message.created", "channel": channel, "message": payload})
         self._raise_mark(channel, newest)
-        if payloads is not None:
-            await self._send_changes(channel, since)
+        if payloads is not None and changes_since is not None:
+            await self._send_changes(channel, since, changes_since)
 
     async def request_subscribe_case(self, case: int):
         try:
@@ -283,14 +294,17 @@ class LiveConsumer(AsyncWebsocketConsumer):
                     await self.send_frame({"type": "message.created", "channel": channel, "message": payload})
                 elif payload["edited"] or payload["deleted"] or payload["hidden"]:
                     await self._send_change(channel, payload)  # sent live, maybe changed meanwhile
-            if payloads is not None:
-                await self._send_changes(channel, self.high_water.get(channel, 0))
+            if payloads is not None and channel in self.changes_followed:
+                resumed_at = _now_ms()
+                await self._send_changes(channel, self.high_water.get(channel, 0), self.changes_followed[channel])
+                self.changes_followed[channel] = resumed_at
             self._raise_mark(channel, newest)
 
-    async def _send_changes(self, channel: int, since: int):
-        """Edits, deletions and hides of messages up to `since` that the client may have missed
-        (it was disconnected, or the layer lost their events): the message's present state."""
-        payloads = await self._changed(channel, since)
+    async def _send_changes(self, channel: int, since: int, changed_after_ms: int):
+        """Edits, deletions and hides of messages up to `since` after `changed_after_ms` that the
+        client may have missed (it was disconnected, or the layer lost their events): the
+        message's present state."""
+        payloads = await self._changed(channel, since, changed_after_ms)
         if payloads is None:
             await self.send_frame({"type": "resync", "channel": channel})
         for payload in payloads or ():
@@ -434,8 +448,9 @@ class LiveConsumer(AsyncWebsocketConsumer):
         services.channel_read_live(user=self.user, channel_id=channel_id, message_id=message_id)
 
     @database_sync_to_async
-    def _changed(self, channel_id: int, since: int) -> list[dict] | None:
-        rows = selectors.messages_changed_up_to(channel_id, since, CATCH_UP_LIMIT)
+    def _changed(self, channel_id: int, since: int, changed_after_ms: int) -> list[dict] | None:
+        changed_after = datetime.datetime.fromtimestamp(changed_after_ms / 1000, tz=datetime.timezone.utc)
+        rows = selectors.messages_changed_up_to(channel_id, since, changed_after, CATCH_UP_LIMIT)
         return None if rows is None else [message_payload(row) for row in rows]
 
     @database_sync_to_async
@@ -465,6 +480,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
         self.high_water.pop(channel, None)
         self.sent_live.pop(channel, None)
         self.last_typing.pop(channel, None)
+        self.changes_followed.pop(channel, None)
         await self._leave(channel_group(channel))
 
     async def _end_case(self, case: int):
@@ -509,6 +525,14 @@ class LiveConsumer(AsyncWebsocketConsumer):
                         field=name,
                     )
                     return None
+            elif expected == OPTIONAL_TIME:
+                if value is not None and not (type(value) is int and 0 <= value < 2**53):
+                    await self.send_error(
+                        "invalid_field",
+                        _("The field “%(field)s” must be a time in milliseconds or null.") % {"field": name},
+                        field=name,
+                    )
+                    return None
             elif value is not None and not (_is_id(value) or value == 0):
                 await self.send_error(
                     "invalid_field",
@@ -526,6 +550,10 @@ class LiveConsumer(AsyncWebsocketConsumer):
 
     async def send_frame(self, frame: dict):
         await self.send(text_data=json.dumps(frame, ensure_ascii=False))
+
+
+def _now_ms() -> int:
+    return int(time.time() * 1000)
 
 
 def _is_id(value) -> bool:

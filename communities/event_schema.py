@@ -195,6 +195,7 @@ class _ChannelOrCase(Strict):
 
 class SubscribedFrame(_ChannelOrCase):
     type: Literal["subscribed"]
+    at: Annotated[StrictInt, Field(ge=0)] | None = None  # server time (ms), when changes_since was sent
 
 
 class UnsubscribedFrame(_ChannelOrCase):
@@ -269,13 +270,18 @@ FRAME = TypeAdapter(_FrameUnion)
 
 ID = "id"
 OPTIONAL_ID = "id or null"
+OPTIONAL_TIME = "milliseconds since 1970 or null"
 
 # type -> {field: kind}; `unsubscribe` names a channel or a case. Unknown extra fields are ignored.
 # `read`: the page showed the channel up to `message` while visible (the client sends it at
 # most every few seconds); the read marker moves there, never back, and the user's sockets
 # that follow the channel get `channel.read` with its remaining unread count.
+# `subscribe` with `changes_since` (the page's render time, later the `at` of the last
+# `subscribed`): also send the present state of messages up to `since` that were edited, deleted
+# or hidden after that time, and answer `subscribed` with `at`. Channels followed only for their
+# unread badge leave it out and get no changes.
 REQUESTS: dict[str, dict[str, str]] = {
-    "subscribe": {"channel": ID, "since": OPTIONAL_ID},
+    "subscribe": {"channel": ID, "since": OPTIONAL_ID, "changes_since": OPTIONAL_TIME},
     "subscribe_case": {"case": ID},
     "unsubscribe": {},
     "typing": {"channel": ID},

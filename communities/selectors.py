@@ -130,18 +130,17 @@ def channels_with_unread(user, circle: Circle, *, include_archived: bool = True)
 CHANGE_CLOCK_MARGIN = timedelta(seconds=5)
 
 
-def messages_changed_up_to(channel_id: int, since: int, limit: int) -> list[Message] | None:
-    """Messages with id <= `since` edited, deleted or hidden after message `since` was created,
-    oldest first: what a client that has the channel up to `since` may show in an older state.
+def messages_changed_up_to(channel_id: int, since: int, changed_after, limit: int) -> list[Message] | None:
+    """Messages with id <= `since` edited, deleted or hidden after `changed_after` (less a margin
+    for clocks of different app servers), oldest first: what a client that has had the channel
+    up to `since` since that moment may show in an older state.
 
     None when more than `limit` changed (the client reloads instead).
     """
-    older = Message.objects.filter(channel_id=channel_id, pk__lte=since)
-    reference = older.order_by("-pk").values_list("created_at", flat=True).first()
-    if reference is None:
-        return []
-    after = reference - CHANGE_CLOCK_MARGIN
-    changed = older.filter(Q(edited_at__gt=after) | Q(deleted_at__gt=after) | Q(hidden_at__gt=after))
+    after = changed_after - CHANGE_CLOCK_MARGIN
+    changed = Message.objects.filter(channel_id=channel_id, pk__lte=since).filter(
+        Q(edited_at__gt=after) | Q(deleted_at__gt=after) | Q(hidden_at__gt=after)
+    )
     rows = list(changed.select_related("author__profile").order_by("pk")[: limit + 1])
     return None if len(rows) > limit else rows
 

@@ -1,5 +1,7 @@
 """Channel and thread pages, and what can be done to a message."""
 
+import time
+
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -32,6 +34,9 @@ def message_urls(channel) -> dict:
 
 def _base_context(circle, membership, channel, channels):
     return {
+        # When the page's messages were read, for the live client's `changes_since`
+        # (consumers.py; a margin there covers the few ms between the reads and this).
+        "rendered_at": int(time.time() * 1000),
         **message_urls(channel),
         "circle": circle,
         "membership": membership,

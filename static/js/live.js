@@ -73,6 +73,9 @@ function start(section) {
   const controls = document.getElementById("lk-message-controls");
   // Newest message id known per channel; the current channel starts from the page itself.
   const lastSeen = new Map([[current, idOrNull(section.dataset.lastMessage) ?? 0]]);
+  // Server time (ms) up to which this page shows every edit of the current channel: the page's
+  // render time, then the `at` of each `subscribed`. Sidebar channels need no edits.
+  let changesSince = idOrNull(section.dataset.renderedAt);
   for (const badge of document.querySelectorAll("[data-unread-channel]")) {
     const channel = Number.parseInt(badge.dataset.unreadChannel, 10);
     if (channel !== current && !lastSeen.has(channel)) lastSeen.set(channel, null);
@@ -100,7 +103,9 @@ function start(section) {
     socket = ws;
     ws.addEventListener("open", () => {
       for (const [channel, since] of lastSeen) {
-        send({ type: "subscribe", channel, since });
+        const frame = { type: "subscribe", channel, since };
+        if (channel === current && changesSince !== null) frame.changes_since = changesSince;
+        send(frame);
       }
     });
     ws.addEventListener("message", (event) => {
@@ -156,6 +161,7 @@ function start(section) {
     switch (frame.type) {
       case "subscribed":
         if (frame.channel === current) {
+          if (Number.isInteger(frame.at)) changesSince = frame.at;
           attempt = 0;
           sessionEnded = null;
           retriedSession = false;

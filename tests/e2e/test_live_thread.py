@@ -5,7 +5,9 @@ in Debian's Chromium. Runs on both lanes: the reply is posted through the same s
 that holds the other member's socket.
 """
 
+import json
 import os
+import time
 
 import pytest
 from django.urls import reverse
@@ -60,11 +62,16 @@ def logged_in_page(browser, base_url: str, session_key: str):
 
 def open_live(page, url: str, channel_id: int):
     """Open a page and wait until live.js has its subscription to the channel."""
+    sent = []
     with page.expect_websocket() as opened:
         page.goto(url)
+    opened.value.on("framesent", lambda payload: sent.append(json.loads(payload)))
     opened.value.wait_for_event(
         "framereceived", lambda frame: f'"type": "subscribed", "channel": {channel_id}' in str(frame), timeout=10_000
     )
+    # The page shows this channel's messages, so it asks for the edits made since it was rendered.
+    subscribe = next(frame for frame in sent if frame.get("type") == "subscribe" and frame["channel"] == channel_id)
+    assert abs(subscribe["changes_since"] - time.time() * 1000) < 60_000, subscribe
 
 
 def test_a_reply_appears_live_in_the_right_thread_for_the_other_member(discussion, chromium):
@@ -151,8 +158,6 @@ def test_a_live_reply_reaches_a_long_thread_that_shows_only_its_newest_replies(d
 
 
 def test_reaction_counts_change_in_place_and_messages_seen_live_are_read(discussion, chromium):
-    import time
-
     from communities.models import ReadMarker
 
     channel = discussion["channel"]

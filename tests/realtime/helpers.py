@@ -85,9 +85,13 @@ class Socket:
         await self.send(frame)
         return await self.receive()
 
-    async def subscribe(self, channel_id: int, since: int | None = None) -> dict:
-        reply = await self.request({"type": "subscribe", "channel": channel_id, "since": since})
-        assert reply == {"type": "subscribed", "channel": channel_id}, reply
+    async def subscribe(self, channel_id: int, since: int | None = None, **changes_since) -> dict:
+        """`changes_since=<ms>` as a page showing the channel sends it; the reply then has `at`."""
+        reply = await self.request({"type": "subscribe", "channel": channel_id, "since": since, **changes_since})
+        expected = {"type": "subscribed", "channel": channel_id}
+        if changes_since:
+            assert isinstance(reply.pop("at", None), int), reply
+        assert reply == expected, reply
         return reply
 
     async def nothing(self, timeout: float = 0.15) -> bool:

@@ -5,16 +5,20 @@ Scenarios drive LiveConsumer through the real ASGI stack (tests/realtime/helpers
 frame received is checked against communities.event_schema.
 """
 
+import time
 from datetime import timedelta
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from communities import services
 from communities.models import Membership, Message, ReadMarker
 from tests.factories import ChannelFactory, MembershipFactory, MessageFactory
 from tests.realtime.helpers import in_test_thread, run, sockets
+
+CHANGE_MARGIN_MS = 6_000  # beyond selectors.CHANGE_CLOCK_MARGIN
 
 
 def counts(frame) -> dict[str, int]:
@@ -208,14 +212,17 @@ def test_edits_deletions_and_hides_made_while_away_are_sent_once_after_reconnect
 ):
     edited, deleted, hidden, untouched, had_it = (MessageFactory(channel=channel, author=official) for _ in range(5))
     newest_seen = MessageFactory(channel=channel, author=expert)
-    # Edited a minute before the client's newest message arrived: the client already shows it.
-    Message.objects.filter(pk=had_it.pk).update(edited_at=newest_seen.created_at - timedelta(minutes=1))
+    # Edited a minute before the page was rendered: the page already shows it.
+    Message.objects.filter(pk=had_it.pk).update(edited_at=timezone.now() - timedelta(minutes=1))
+    page_rendered = int(time.time() * 1000)
 
     async def scenario():
         async with sockets() as open_socket:
             before = await open_socket(official)
-            await before.subscribe(channel.pk, since=newest_seen.pk)
-            assert await before.nothing()
+            reply = await before.request(
+                {"type": "subscribe", "channel": channel.pk, "since": newest_seen.pk, "changes_since": page_rendered}
+            )
+            assert await before.nothing()  # `had_it` changed before the page was rendered
             await before.close()  # away
 
             await commit(services.message_edit, editor=official, message=edited, body="Bijgewerkt")
@@ -224,7 +231,7 @@ def test_edits_deletions_and_hides_made_while_away_are_sent_once_after_reconnect
             newer = await commit(services.message_post, author=expert, channel=channel, body="Nieuw")
 
             back = await open_socket(official)
-            await back.subscribe(channel.pk, since=newest_seen.pk)
+            await back.subscribe(channel.pk, since=newest_seen.pk, changes_since=reply["at"])
             frames = [await back.receive() for _ in range(4)]
             assert [(f["type"], f["message"]["id"]) for f in frames] == [
                 ("message.created", newer.pk),
@@ -243,13 +250,14 @@ def test_more_changes_than_the_limit_ask_for_a_resync(channel, official, monkeyp
     monkeypatch.setattr("communities.consumers.CATCH_UP_LIMIT", 2)
     older = [MessageFactory(channel=channel, author=official) for _ in range(3)]
     newest_seen = MessageFactory(channel=channel, author=official)
+    page_rendered = int(time.time() * 1000) - 60_000  # the page is a minute old
 
     async def scenario():
         for message in older:
             await commit(services.message_edit, editor=official, message=message, body="Anders")
         async with sockets() as open_socket:
             back = await open_socket(official)
-            await back.subscribe(channel.pk, since=newest_seen.pk)
+            await back.subscribe(channel.pk, since=newest_seen.pk, changes_since=page_rendered)
             assert await back.receive() == {"type": "resync", "channel": channel.pk}
             assert await back.nothing()
 
@@ -270,7 +278,7 @@ def test_an_edit_lost_while_the_layer_was_down_is_sent_when_it_is_back(channel, 
     async def scenario():
         async with sockets() as open_socket:
             anouk = await open_socket(official)
-            await anouk.subscribe(channel.pk, since=newest_seen.pk)
+            await anouk.subscribe(channel.pk, since=newest_seen.pk, changes_since=int(time.time() * 1000))
             assert await anouk.nothing()  # the catch-up is done
             with mock.patch("communities.events.send_event_now"):  # its event is lost
                 await commit(services.message_edit, editor=official, message=older, body="Tijdens de storing")
@@ -283,5 +291,45 @@ def test_an_edit_lost_while_the_layer_was_down_is_sent_when_it_is_back(channel, 
                 "<p>Tijdens de storing</p>",
             )
             assert await anouk.nothing()
+
+    run(scenario)
+
+
+def test_changes_from_before_the_page_and_of_badge_only_channels_are_not_replayed(channel, official, commit):
+    """A mass change (e.g. a deleted account's messages) must not make every page load resync."""
+    older = [MessageFactory(channel=channel, author=official) for _ in range(3)]
+    newest_seen = MessageFactory(channel=channel, author=official)
+
+    async def scenario():
+        for message in older:
+            await commit(services.message_delete, actor=official, message=message)
+        async with sockets() as open_socket:
+            with_page = await open_socket(official)
+            rendered_after_the_deletions = int(time.time() * 1000) + CHANGE_MARGIN_MS
+            await with_page.subscribe(channel.pk, since=newest_seen.pk, changes_since=rendered_after_the_deletions)
+            assert await with_page.nothing()
+            badge_only = await open_socket(official)
+            await badge_only.subscribe(channel.pk, since=newest_seen.pk)  # no changes_since
+            assert await badge_only.nothing()
+
+    import communities.consumers
+
+    original = communities.consumers.CATCH_UP_LIMIT
+    communities.consumers.CATCH_UP_LIMIT = 2  # three deletions would ask for a resync
+    try:
+        run(scenario)
+    finally:
+        communities.consumers.CATCH_UP_LIMIT = original
+
+
+def test_changes_since_must_be_a_time_in_milliseconds(channel, official):
+    async def scenario():
+        async with sockets() as open_socket:
+            anouk = await open_socket(official)
+            for bad in ("gisteren", -1, 1.5, True):
+                reply = await anouk.request({"type": "subscribe", "channel": channel.pk, "since": None, "changes_since": bad})
+                assert reply["type"] == "error" and reply["code"] == "invalid_field", reply
+                assert reply["field"] == "changes_since"
+                assert "tijd in milliseconden" in reply["detail"]
 
     run(scenario)
