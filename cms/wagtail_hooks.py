@@ -194,6 +194,13 @@ class FrozenOnceSentMixin:
 
 
 class NewsletterIssueIndexView(snippet_views.IndexView):
+    # Wagtail's list offers Edit and Delete by model permission; a sent issue refuses both.
+    def get_edit_url(self, instance):
+        return None if instance.is_sent else super().get_edit_url(instance)
+
+    def get_delete_url(self, instance):
+        return None if instance.is_sent else super().get_delete_url(instance)
+
     def get_list_more_buttons(self, instance):
         buttons = super().get_list_more_buttons(instance)
         if can_compose_newsletter(self.request.user) or can_send_newsletter(self.request.user):

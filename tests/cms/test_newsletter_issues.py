@@ -432,3 +432,13 @@ def test_a_featured_page_behind_a_login_is_left_out_of_the_mail(editor, issue, s
     for part in (message.body, html_part(message)):
         assert "Expertmeeting middelgrote gemeenten" in part
         assert "Verslag besloten werkgroep" not in part and "Wat de werkgroep besprak" not in part
+
+
+def test_the_list_offers_edit_and_delete_for_drafts_only(client, editor, issue, subscribers, committed):
+    client.force_login(editor)
+    draft = NewsletterIssue.objects.create(subject="Nieuwsbrief december", intro="Binnenkort.")
+    send_issue(client, issue, committed)
+
+    html = client.get(f"{ADMIN}/").content.decode()
+    assert f"{ADMIN}/edit/{draft.pk}/" in html and f"{ADMIN}/delete/{draft.pk}/" in html
+    assert f"{ADMIN}/edit/{issue.pk}/" not in html and f"{ADMIN}/delete/{issue.pk}/" not in html
