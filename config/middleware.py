@@ -130,11 +130,11 @@ class DropDamagedCookiesMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        damaged = [name for name, value in request.COOKIES.items() if "\x00" in name + value]
+        damaged = [name for name, value in request.COOKIES.items() if _contains_nul(name + value)]
         for name in damaged:
             del request.COOKIES[name]
         response = self.get_response(request)
         for name in damaged:
-            if "\x00" not in name and name not in response.cookies:
+            if not _contains_nul(name) and name not in response.cookies:
                 response.delete_cookie(name)
         return response

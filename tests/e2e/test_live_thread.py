@@ -176,11 +176,9 @@ def test_reaction_counts_change_in_place_and_messages_seen_live_are_read(discuss
         assert idea.get_attribute("aria-pressed") == "false"  # Bram's reaction, not hers
         assert "lk-reaction--none" not in (idea.get_attribute("class") or "")
 
-        bram.locator("#reageren textarea").fill("Wij werken met wijkteams per buurt.")
-        bram.locator("#reageren button[type=submit]").click()
-        bram.wait_for_load_state()
-        anouk.locator(f'[data-replies-of="{second.pk}"] .lk-message').first.wait_for(timeout=10_000)
-        reply_id = int(anouk.locator(f'[data-replies-of="{second.pk}"] .lk-message').first.get_attribute("data-message"))
+        text = "Wij werken met wijkteams per buurt."
+        reply_through_the_page(bram, base_url, discussion["thread_url"], second.pk, text)
+        _, reply_id = live_message(anouk, f'[data-replies-of="{second.pk}"]', text)
         assert reply_id > marker_before
 
         deadline = time.monotonic() + 10

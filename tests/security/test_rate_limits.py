@@ -13,6 +13,9 @@ from tests.communities.conftest import post
 
 pytestmark = pytest.mark.django_db
 
+# A Redis cache on a port nobody listens on: every call fails as when Redis restarts.
+UNREACHABLE_CACHE = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                                 "LOCATION": "redis://127.0.0.1:1/0"}}
 TOO_FAST = "Je plaatst heel snel berichten. Wacht een minuut en probeer het dan opnieuw."
 
 
@@ -76,9 +79,7 @@ def test_posting_goes_on_while_the_cache_is_unreachable(channel, official, caplo
     """A Redis restart must not turn posts into 500s: the limit is skipped, with a warning."""
     from django.test import override_settings
 
-    unreachable = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                               "LOCATION": "redis://127.0.0.1:1/0"}}
-    with override_settings(CACHES=unreachable):
+    with override_settings(CACHES=UNREACHABLE_CACHE):
         for n in range(5):
             post(official, channel, f"Bericht {n}")
     assert Message.objects.count() == 5
@@ -105,9 +106,7 @@ def test_the_data_export_is_refused_while_the_cache_is_unreachable(client, offic
     from django.test import override_settings
 
     client.force_login(official)
-    unreachable = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                               "LOCATION": "redis://127.0.0.1:1/0"}}
-    with override_settings(CACHES=unreachable):
+    with override_settings(CACHES=UNREACHABLE_CACHE):
         response = client.post(reverse("communities:data_export"))
     assert response.status_code == 302
     follow = client.get(response["Location"])
