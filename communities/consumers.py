@@ -80,6 +80,13 @@ REVALIDATE_AFTER = 30.0  # see the module docstring
 CLOSE_NOT_AUTHENTICATED = 4401  # the client does not reconnect on this code; it asks to log in
 
 
+class UnknownPathConsumer(AsyncWebsocketConsumer):
+    """Any WebSocket path but /ws/: refused at the handshake (the server answers 403)."""
+
+    async def connect(self):
+        await self.close()
+
+
 class LiveConsumer(AsyncWebsocketConsumer):
     async def connect(self):
         user = self.scope.get("user")

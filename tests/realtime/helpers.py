@@ -43,11 +43,11 @@ def in_test_thread(function):
 
 
 class Socket:
-    def __init__(self, session_key: str | None = None, origin: str = ORIGIN):
+    def __init__(self, session_key: str | None = None, origin: str = ORIGIN, path: str = "/ws/"):
         headers = [(b"host", b"127.0.0.1"), (b"origin", origin.encode())]
         if session_key:
             headers.append((b"cookie", f"{settings.SESSION_COOKIE_NAME}={session_key}".encode()))
-        self.communicator = WebsocketCommunicator(_application(), "/ws/", headers=headers)
+        self.communicator = WebsocketCommunicator(_application(), path, headers=headers)
         self.connected = False
 
     @classmethod

@@ -5,6 +5,8 @@ see the test's data inside its transaction. Every frame a socket receives is che
 against communities.event_schema (helpers.Socket.receive).
 """
 
+import logging
+
 import pytest
 
 from communities import services
@@ -22,6 +24,18 @@ def test_anonymous_socket_is_refused(live_db):
         assert (accepted, code) == (False, 4401)
 
     run(scenario)
+
+
+@pytest.mark.parametrize("path", ["/ws-other/", "/ws/x/", "/", "/ws"])
+def test_a_socket_to_an_unknown_path_is_refused_at_the_handshake_without_an_error(official, path, caplog):
+    async def scenario():
+        socket = Socket(await in_test_thread(login_cookie)(official), path=path)
+        accepted, _ = await socket.connect()
+        await socket.close()
+        assert not accepted
+
+    run(scenario)
+    assert not [record for record in caplog.records if record.levelno >= logging.WARNING]
 
 
 def test_socket_from_another_origin_is_refused(official):
