@@ -235,9 +235,16 @@ class LiveConsumer(AsyncWebsocketConsumer):
 
     async def request_unsubscribe(self, channel: int | None = None, case: int | None = None):
         if channel is not None:
+            if channel not in self.channel_circles:
+                await self.send_error("not_subscribed", _("This channel is not subscribed on this connection."),
+                                      channel=channel)
+                return
             await self._end_channel(channel)
             await self.send_frame({"type": "unsubscribed", "channel": channel})
         else:
+            if case not in self.case_circles:
+                await self.send_error("not_subscribed", _("This case is not subscribed on this connection."), case=case)
+                return
             await self._end_case(case)
             await self.send_frame({"type": "unsubscribed", "case": case})
 

@@ -272,7 +272,8 @@ ID = "id"
 OPTIONAL_ID = "id or null"
 OPTIONAL_TIME = "milliseconds since 1970 or null"
 
-# type -> {field: kind}; `unsubscribe` names a channel or a case. Unknown extra fields are ignored.
+# type -> {field: kind}; `unsubscribe` names a channel or a case (one not subscribed on the socket:
+# error `not_subscribed`). Unknown extra fields are ignored.
 # `read`: the page showed the channel up to `message` while visible (the client sends it at
 # most every few seconds); the read marker moves there, never back, and the user's sockets
 # that follow the channel get `channel.read` with its remaining unread count.

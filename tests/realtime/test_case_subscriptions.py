@@ -83,6 +83,9 @@ def test_case_events_reach_its_readers_only(channel, official, outsider, cases, 
             assert await anouk.request({"type": "unsubscribe", "case": case}) == {"type": "unsubscribed", "case": case}
             await commit(send_event_on_commit, group=case_group(case), event=updated)
             assert await anouk.nothing()
+            again = await anouk.request({"type": "unsubscribe", "case": case})
+            assert (again["code"], again["case"], again["detail"]) == (
+                "not_subscribed", case, "Deze casus is op deze verbinding niet geabonneerd.")
 
     run(scenario)
 

@@ -259,6 +259,23 @@ def test_error_details_follow_the_members_language(channel, official):
     run(scenario)
 
 
+def test_unsubscribing_a_channel_that_is_not_subscribed_is_an_error(channel, official):
+    async def scenario():
+        async with sockets() as open_socket:
+            anouk = await open_socket(official)
+            for never in (channel.pk, 999):
+                error = await anouk.request({"type": "unsubscribe", "channel": never})
+                assert (error["type"], error["code"], error["channel"]) == ("error", "not_subscribed", never)
+            await anouk.subscribe(channel.pk)
+            assert await anouk.request({"type": "unsubscribe", "channel": channel.pk}) == {
+                "type": "unsubscribed", "channel": channel.pk}
+            again = await anouk.request({"type": "unsubscribe", "channel": channel.pk})
+            assert (again["code"], again["detail"]) == (
+                "not_subscribed", "Dit kanaal is op deze verbinding niet geabonneerd.")
+
+    run(scenario)
+
+
 def test_frame_rate_is_limited_per_connection_without_closing_it(channel, official, monkeypatch, commit):
     monkeypatch.setattr("communities.consumers.FRAME_BURST", 3)
     monkeypatch.setattr("communities.consumers.FRAME_RATE", 0.01)
@@ -268,7 +285,7 @@ def test_frame_rate_is_limited_per_connection_without_closing_it(channel, offici
             anouk = await open_socket(official)
             await anouk.subscribe(channel.pk)
             for _ in range(2):
-                assert (await anouk.request({"type": "unsubscribe", "channel": 999}))["type"] == "unsubscribed"
+                assert (await anouk.request({"type": "unsubscribe", "channel": 999}))["code"] == "not_subscribed"
             for _ in range(5):
                 await anouk.send({"type": "subscribe", "channel": channel.pk})
             limited = await anouk.receive()
