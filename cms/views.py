@@ -11,12 +11,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from core.ratelimit import limit_exceeded
+
 from . import selectors, services
 from .emails import absolute_url
 from .forms import NewsletterForm, RegistrationForm, SearchForm
 from .ical import event_calendar, ics_filename
 from .pagination import paginate
-from .ratelimit import limit_exceeded
 
 # --- search -------------------------------------------------------------------------------
 

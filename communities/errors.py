@@ -4,16 +4,10 @@ Every error carries a translated, user-facing message. `status` is the HTTP stat
 answers with.
 """
 
+from core.errors import RateLimited, ServiceError
 
-class ServiceError(Exception):
-    status = 400
-    code = "invalid"
-
-    def __init__(self, message, *, code: str | None = None):
-        super().__init__(message)
-        self.message = message
-        if code:
-            self.code = code
+__all__ = ["Conflict", "FileTooLarge", "InvalidInput", "NotAuthenticated", "NotFound", "RateLimited", "ServiceError",
+           "UnsupportedFileType"]
 
 
 class NotAuthenticated(ServiceError):
@@ -50,8 +44,3 @@ class FileTooLarge(ServiceError):
 class UnsupportedFileType(ServiceError):
     status = 415
     code = "unsupported_file_type"
-
-
-class RateLimited(ServiceError):
-    status = 429
-    code = "rate_limited"

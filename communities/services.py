@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.ratelimit import check_post_rate, check_rate
+
 from . import permissions, selectors
 from .audit import Action as AuditAction
 from .audit import audit_record
@@ -35,7 +37,6 @@ from .models.tokens import TOKEN_PREFIX, hash_token
 from .notifications import triggers as notification_triggers
 from .notify import email_facilitators_on_commit, email_user_on_commit, send_email_on_commit
 from .payloads import message_payload
-from .ratelimit import check_post_rate, check_reaction_rate
 from .rendering import render_markdown
 
 
@@ -608,7 +609,7 @@ def reaction_set(*, user, message: Message, kind, on: bool) -> bool:
         raise Conflict(_("This channel is closed: no new messages can be posted."), code="channel_locked")
     if message.is_removed:
         raise Conflict(_("You cannot react to a removed message."), code="removed")
-    check_reaction_rate(user=user)
+    check_rate("reaction", user.pk, message=_("You are reacting very quickly. Wait a minute and try again."))
     if on:
         changed = Reaction.objects.get_or_create(message=message, user=user, kind=kind)[1]
     else:

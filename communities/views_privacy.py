@@ -9,20 +9,18 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.ratelimit import check_rate
+
 from . import privacy, services
 from .errors import RateLimited, ServiceError
 from .forms import AccountDeleteForm
-from .ratelimit import check_rate
-
-# Building the ZIP reads everything the member ever wrote: a few times an hour is plenty.
-EXPORT_RATE_LIMIT = (5, 60 * 10)
 
 
 @require_POST
 @login_required
 def data_export(request):
     try:
-        check_rate(key=f"export:{request.user.pk}", limit=EXPORT_RATE_LIMIT, fail_open=False,
+        check_rate("export", request.user.pk, fail_open=False,
                    message=_("You have just downloaded your data several times. Try again in ten minutes."))
     except RateLimited as refused:
         messages.error(request, refused.message)

@@ -1,11 +1,11 @@
 """Errors of the partner services: those of communities.errors, plus a refusal of one step (403)."""
 
 from communities.errors import (
-    Conflict, FileTooLarge, InvalidInput, NotAuthenticated, NotFound, ServiceError, UnsupportedFileType,
+    Conflict, FileTooLarge, InvalidInput, NotAuthenticated, NotFound, RateLimited, ServiceError, UnsupportedFileType,
 )
 
-__all__ = ["Conflict", "FileTooLarge", "InvalidInput", "NotAllowed", "NotAuthenticated", "NotFound", "ServiceError",
-           "UnsupportedFileType"]
+__all__ = ["Conflict", "FileTooLarge", "InvalidInput", "NotAllowed", "NotAuthenticated", "NotFound", "RateLimited",
+           "ServiceError", "UnsupportedFileType"]
 
 
 class NotAllowed(ServiceError):

@@ -6,6 +6,7 @@ from communities.audit import Action as AuditAction
 from communities.audit import audit_record
 from communities.models import Circle
 from communities.permissions import require_member
+from core.ratelimit import check_rate
 
 from ..errors import Conflict, InvalidInput
 from ..models import Case
@@ -93,6 +94,7 @@ def case_create(
         raise InvalidInput(_("A case can have at most 10 attachments."), code="too_many_attachments")
     for upload in files:
         inspect_upload(upload)
+    check_rate("case", author.pk, message=_("You have brought in many cases in a short time. Try again later."))
     case = Case(circle=circle, author=author)
     _apply_fields(case, fields)
     case.save()

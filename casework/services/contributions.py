@@ -2,7 +2,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from communities.ratelimit import check_post_rate
+from core.ratelimit import check_post_rate
 
 from ..errors import InvalidInput, NotFound
 from ..models import Case, CaseQuestion, Feedback

@@ -25,6 +25,7 @@ from communities import permissions as circle_permissions
 from communities.models import Channel
 from communities.services import message_post
 from communities.uploads import file_extension
+from core.ratelimit import check_rate
 
 from .. import permissions
 from ..errors import Conflict, InvalidInput, NotAllowed, NotFound
@@ -210,6 +211,8 @@ def question_ask(
             "attachment_size": attachment.size,
         }
 
+    check_rate("knowledge_question", author.pk,
+               message=_("You have asked many questions in a short time. Please try again later."))
     routing = routing_for(author)
     now = timezone.now()
     knowledge_question = KnowledgeQuestion(

@@ -7,12 +7,12 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from cms.models import Network
+from core.ratelimit import limit_exceeded
 
 from .. import services
 from ..errors import ServiceError
 from ..fees import euro, quote_for_page
 from ..forms import PartnerApplicationForm
-from ..ratelimit import limit_exceeded
 
 FORM_TEMPLATE = "partners/partner_application_page.html"
 CONFIRM_TEMPLATE = "partners/partner_application_confirm.html"

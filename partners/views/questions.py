@@ -9,9 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from .. import permissions, selectors, services
-from ..errors import FileTooLarge, InvalidInput, NotFound, ServiceError, UnsupportedFileType
+from ..errors import FileTooLarge, InvalidInput, NotFound, RateLimited, ServiceError, UnsupportedFileType
 from ..forms import FaqForm, ForwardCircleForm, ForwardColleagueForm, QuestionForm, ReplyForm
-from ..ratelimit import limit_exceeded
 from ..services.attachments import private_storage
 
 
@@ -46,10 +45,7 @@ def question_ask(request):
     status = 200
     if request.method == "POST":
         status = 400
-        if limit_exceeded(request, "question"):
-            messages.error(request, _("You have asked many questions in a short time. Please try again later."))
-            status = 429
-        elif form.is_valid():
+        if form.is_valid():
             data = form.cleaned_data
             try:
                 question = services.question_ask(
@@ -66,6 +62,9 @@ def question_ask(request):
                 form.add_error("attachment", error.message)
             except InvalidInput as error:
                 form.add_error("attachment" if "file" in error.code else None, error.message)
+            except RateLimited as error:
+                messages.error(request, error.message)
+                status = 429
             else:
                 if question.contact_id:
                     text = _("Your question has been sent to %(name)s, the fixed contact person of %(organisation)s.") % {

@@ -106,3 +106,73 @@ def test_messages_questions_and_feedback_share_one_budget(case, member, two_a_mi
     with pytest.raises(RateLimited):
         services.feedback_give(author=member, case=case, body="Mijn advies")
     assert not Feedback.objects.exists()
+
+
+CASES_TOO_FAST = "Je hebt in korte tijd veel casussen ingebracht. Probeer het later opnieuw."
+NEW_CASE = {"title": "Nieuwe casus", "context": "De context.", "question": "Wat nu?"}
+
+
+@pytest.fixture
+def three_cases_an_hour(settings):
+    settings.LEERKRING_RATE_LIMITS = {"case": (3, 60 * 60)}
+
+
+def test_case_creation_is_rate_limited_in_the_api_and_tells_the_budget(client, circle, member, three_cases_an_hour):
+    client.force_login(member)
+    url = f"/api/v1/circles/{circle.slug}/cases"
+    remaining = []
+    for n in range(3):
+        response = client.post(url, {**NEW_CASE, "title": f"Casus {n}"}, content_type="application/json")
+        assert response.status_code == 201
+        assert (response["RateLimit-Limit"], response["RateLimit-Policy"]) == ("3", "3;w=3600")
+        assert 0 < int(response["RateLimit-Reset"]) <= 3600
+        assert "Retry-After" not in response
+        remaining.append(response["RateLimit-Remaining"])
+    assert remaining == ["2", "1", "0"]
+
+    response = client.post(url, NEW_CASE, content_type="application/json")
+
+    assert response.status_code == 429
+    assert response.json() == {"detail": CASES_TOO_FAST, "code": "rate_limited"}
+    assert response["RateLimit-Remaining"] == "0"
+    assert response["Retry-After"] == response["RateLimit-Reset"]
+    assert 0 < int(response["Retry-After"]) <= 3600
+    assert Case.objects.filter(author=member).count() == 3
+
+
+def test_case_creation_is_rate_limited_on_the_page(client, circle, member, three_cases_an_hour):
+    client.force_login(member)
+    url = reverse("casework:case_create", args=[circle.slug])
+    for n in range(3):
+        assert client.post(url, {**NEW_CASE, "title": f"Casus {n}"}).status_code == 302
+
+    response = client.post(url, NEW_CASE)
+
+    assert response.status_code == 429
+    assert CASES_TOO_FAST in main_text(response)
+    assert "Retry-After" in response
+    assert Case.objects.filter(author=member).count() == 3
+
+
+def test_invalid_drafts_do_not_use_up_the_case_budget(client, circle, member, three_cases_an_hour):
+    client.force_login(member)
+    url = f"/api/v1/circles/{circle.slug}/cases"
+    for _ in range(4):
+        assert client.post(url, {**NEW_CASE, "title": " "}, content_type="application/json").status_code == 422
+    assert client.post(url, NEW_CASE, content_type="application/json").status_code == 201
+
+
+def test_case_questions_answer_429_with_the_budget_in_the_api(client, case, member, two_a_minute):
+    put_in_phase(case, Case.Phase.QUESTIONS)
+    client.force_login(member)
+    url = f"/api/v1/cases/{case.pk}/questions"
+    for n in range(2):
+        assert client.post(url, {"body": f"Vraag {n}?"}, content_type="application/json").status_code == 201
+
+    response = client.post(url, {"body": "Nog een?"}, content_type="application/json")
+
+    assert response.status_code == 429
+    assert response.json() == {"detail": TOO_FAST, "code": "rate_limited"}
+    assert (response["RateLimit-Limit"], response["RateLimit-Remaining"]) == ("2", "0")
+    assert int(response["Retry-After"]) <= 60
+    assert CaseQuestion.objects.count() == 2

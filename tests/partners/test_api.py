@@ -50,7 +50,8 @@ def test_an_unknown_step_is_invalid_input(client, official, contact, editor):
     assert question.status == "new"
 
 
-def test_my_questions_are_cursor_paginated(client, official, contact):
+def test_my_questions_are_cursor_paginated(client, official, contact, settings):
+    settings.LEERKRING_RATE_LIMITS = {"knowledge_question": (100, 60 * 60)}
     for number in range(53):
         ask(official, title=f"Vraag {number}")
     client.force_login(official)
@@ -89,3 +90,22 @@ def test_session_writes_need_the_csrf_token(official, contact):
     assert response.json() == {"detail": "De CSRF-controle is mislukt. Laad de pagina opnieuw en probeer het nog eens.",
                                "code": "csrf_failed"}
     assert KnowledgeQuestion.objects.count() == 0
+
+
+def test_the_api_keeps_to_the_forms_limit_of_twenty_questions_an_hour(client, official, contact, committed):
+    from django.core import mail
+
+    client.force_login(official)
+    with committed():
+        answers = [
+            post(client, "/api/v1/knowledge-questions", {"title": f"Vraag {n}", "question": "Hoe doen jullie dit?"})
+            for n in range(22)
+        ]
+
+    assert [answer.status_code for answer in answers] == [201] * 20 + [429] * 2
+    assert answers[-1].json() == {
+        "detail": "Je hebt in korte tijd veel vragen gesteld. Probeer het later nog eens.", "code": "rate_limited"}
+    assert answers[-1]["Retry-After"] == answers[-1]["RateLimit-Reset"]
+    assert (answers[0]["RateLimit-Limit"], answers[0]["RateLimit-Remaining"]) == ("20", "19")
+    assert KnowledgeQuestion.objects.count() == 20
+    assert len(mail.outbox) == 20 * 2  # the member's receipt and the contact person's notice

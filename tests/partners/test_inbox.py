@@ -92,6 +92,11 @@ def test_the_inbox_api_gives_age_and_flag(client, official, contact, editor):
     assert item["waiting_working_days"] >= 5
 
 
+@pytest.fixture
+def many_questions(settings):
+    settings.LEERKRING_RATE_LIMITS = {"knowledge_question": (1000, 60 * 60)}
+
+
 def grow(count, *, contact_member, shared_member):
     existing = KnowledgeQuestion.objects.count()
     for number in range(existing, count):
@@ -106,6 +111,7 @@ def inbox_queries(client, url) -> int:
     return len(queries)
 
 
+@pytest.mark.usefixtures("many_questions")
 @pytest.mark.parametrize("url", ["/kennisvragen/inbox/", "/api/v1/knowledge-questions/inbox"])
 def test_inbox_query_count_is_equal_at_5_and_100_questions(client, official, contact, editor, url):
     shared_member = person("nina", "Nina Nieuw")
@@ -120,6 +126,7 @@ def test_inbox_query_count_is_equal_at_5_and_100_questions(client, official, con
     assert at_five == at_hundred, f"{at_five} queries with 5 questions, {at_hundred} with 100"
 
 
+@pytest.mark.usefixtures("many_questions")
 def test_my_questions_and_the_overview_do_not_grow_with_the_number_of_questions(client, official, contact, editor):
     shared_member = person("nina", "Nina Nieuw")
     grow(5, contact_member=official, shared_member=shared_member)

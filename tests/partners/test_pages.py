@@ -76,3 +76,22 @@ def test_page_types_fit_in_the_tree(db):
     assert FaqIndexPage in PartnerIndexPage.allowed_subpage_models()
     assert PartnerApplicationPage.allowed_parent_page_models() == [PartnerIndexPage]
     assert Page.objects.exists()
+
+
+def test_the_ask_form_shares_the_members_budget_with_the_api(client, official, contact, settings):
+    from partners.models import KnowledgeQuestion
+
+    settings.LEERKRING_RATE_LIMITS = {"knowledge_question": (2, 60 * 60)}
+    client.force_login(official)
+    form = {"title": "Leegstand", "question": "Hoe pakken jullie leegstand aan?", "context": "",
+            "theme": "city_centre", "urgency": "high"}
+    assert client.post("/kennisvragen/nieuw/", form).status_code == 302
+    assert client.post("/api/v1/knowledge-questions", {"title": "Via de API", "question": "Nog een?"},
+                       content_type="application/json").status_code == 201
+
+    response = client.post("/kennisvragen/nieuw/", form)
+
+    assert response.status_code == 429
+    assert "Je hebt in korte tijd veel vragen gesteld. Probeer het later nog eens." in main_text(response)
+    assert "Retry-After" in response
+    assert KnowledgeQuestion.objects.count() == 2

@@ -66,12 +66,15 @@ def test_the_api_answers_429_in_json(client, channel, official, official2):
     assert client.post(url, json.dumps({"body": "Ik wel"}), content_type="application/json").status_code == 201
 
 
-def test_the_budget_comes_back_after_the_minute(channel, official):
-    from django.core.cache import cache
+def test_the_budget_comes_back_after_the_minute(channel, official, monkeypatch):
+    from communities.errors import RateLimited
 
+    monkeypatch.setattr("core.ratelimit.now", lambda: 1_800_000_000.0)  # a whole minute
     for n in range(3):
         post(official, channel, f"Bericht {n}")
-    cache.delete(f"rate:post:{official.pk}")  # what the cache does when the minute is over
+    with pytest.raises(RateLimited):
+        post(official, channel, "Te veel")
+    monkeypatch.setattr("core.ratelimit.now", lambda: 1_800_000_060.0)
     assert post(official, channel, "Weer mogelijk").pk
 
 
@@ -111,3 +114,34 @@ def test_the_data_export_is_refused_while_the_cache_is_unreachable(client, offic
     assert response.status_code == 302
     follow = client.get(response["Location"])
     assert "Dit kan nu even niet. Probeer het over een minuut opnieuw." in follow.content.decode()
+
+
+def test_limited_api_answers_tell_the_client_its_budget(client, channel, official):
+    client.force_login(official)
+    url = f"/api/v1/circles/{channel.circle.slug}/channels/{channel.slug}/messages"
+    first = client.post(url, json.dumps({"body": "Een"}), content_type="application/json")
+    assert first.status_code == 201
+    assert (first["RateLimit-Limit"], first["RateLimit-Remaining"], first["RateLimit-Policy"]) == ("3", "2", "3;w=60")
+    assert 0 < int(first["RateLimit-Reset"]) <= 60
+    for body in ("Twee", "Drie"):
+        client.post(url, json.dumps({"body": body}), content_type="application/json")
+
+    refused = client.post(url, json.dumps({"body": "Vier"}), content_type="application/json")
+
+    assert refused.status_code == 429
+    assert refused["RateLimit-Remaining"] == "0"
+    assert refused["Retry-After"] == refused["RateLimit-Reset"]
+    assert 0 < int(refused["Retry-After"]) <= 60
+    # A read counts nothing, so it says nothing about a budget.
+    assert "RateLimit-Limit" not in client.get(url)
+
+
+def test_address_limits_of_the_public_forms_let_visitors_through_while_the_cache_is_unreachable(caplog):
+    from django.test import RequestFactory, override_settings
+
+    from core.ratelimit import limit_exceeded
+
+    request = RequestFactory().post("/nieuwsbrief/")
+    with override_settings(CACHES=UNREACHABLE_CACHE):
+        assert not limit_exceeded(request, "newsletter")
+    assert "rate limit newsletter:127.0.0.1 not checked" in caplog.text
