@@ -5,10 +5,14 @@ Every trigger goes through `notify`, which never notifies the actor and never no
 same person twice of one event (`event_key`).
 """
 
-from django.contrib.auth import get_user_model
-from django.db.models.functions import Lower
+import datetime
 
-from communities.models import Circle, Invitation, Membership, Message, NotificationKind
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from communities.models import Circle, Invitation, Membership, Message, Notification, NotificationKind
 from communities.rendering import mentioned_handles
 
 from .links import circle_url, message_url
@@ -90,11 +94,22 @@ def message_edited(*, message: Message) -> None:
 # --- Memberships and invitations --------------------------------------------------------
 
 
+# Someone who withdraws a request and asks again (and again) would mail the facilitators each
+# time: a facilitator told of this membership's request in the last day is not told again.
+JOIN_REQUEST_COOL_DOWN = datetime.timedelta(days=1)
+
+
 def join_requested(*, membership: Membership, url: str = "") -> None:
     circle = membership.circle
+    recently_told = Notification.objects.filter(
+        kind=NotificationKind.JOIN_REQUEST,
+        target_type=ContentType.objects.get_for_model(Membership),
+        target_id=membership.pk,
+        created_at__gte=timezone.now() - JOIN_REQUEST_COOL_DOWN,
+    ).values("recipient_id")
     notify(
         kind=NotificationKind.JOIN_REQUEST,
-        recipients=facilitators(circle).values_list("pk", flat=True),
+        recipients=facilitators(circle).exclude(pk__in=recently_told).values_list("pk", flat=True),
         actor=membership.user,
         circle=circle,
         target=membership,

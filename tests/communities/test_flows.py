@@ -402,3 +402,37 @@ def test_facilitator_opens_renames_and_archives_a_channel(client, circle, facili
                                       "archived": True, "name": "Casussen bespreken"}) in captured_events
     response = client.post(reverse("communities:manage_channels", args=[circle.slug]), {"name": ""})
     assert "Geef het kanaal een naam." in text(response)
+
+
+def test_asking_withdrawing_and_asking_again_mails_the_facilitator_once_a_day(client, circle, outsider, facilitator,
+                                                                              committed):
+    from communities.models import Notification
+
+    client.force_login(outsider)
+    join = reverse("communities:circle_join", args=[circle.slug])
+    leave = reverse("communities:circle_leave", args=[circle.slug])
+    with committed():
+        for _ in range(5):
+            assert "Je aanvraag is verstuurd" in text(client.post(join, follow=True))
+            client.post(leave)
+        client.post(join)
+    assert [message.to for message in mail.outbox] == [[facilitator.email]]
+    assert Membership.objects.get(user=outsider, circle=circle).state == Membership.State.PENDING
+    client.force_login(facilitator)
+    assert "Olga Buitenstaander" in text(client.get(reverse("communities:manage_requests", args=[circle.slug])))
+
+    Notification.objects.update(created_at=timezone.now() - timedelta(days=1, minutes=1))
+    client.force_login(outsider)
+    with committed():
+        client.post(leave)
+        client.post(join)
+    assert len(mail.outbox) == 2  # after a day the facilitator hears of it again
+
+
+def test_the_api_cannot_toggle_a_join_request_into_mails_either(client, circle, outsider, facilitator, committed):
+    client.force_login(outsider)
+    with committed():
+        for _ in range(4):
+            assert client.post(f"/api/v1/circles/{circle.slug}/join").status_code == 201
+            assert client.post(f"/api/v1/circles/{circle.slug}/leave").status_code == 200
+    assert len(mail.outbox) == 1
