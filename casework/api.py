@@ -1,25 +1,32 @@
 """Cases in the /api/v1/ JSON API: same selectors, permission rules and services as the pages.
 
-Errors are JSON `{"detail": ..., "code": ...}` with the status of the service error: 404 for
+Errors are the API's one error schema with the status of the service error: 404 for
 a case the requester may not see, 409 with the reason for a contribution the phase or role
 does not allow, 413/415 for attachments, 422 for bad input.
 """
 
 from datetime import datetime
+from typing import Literal
 
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
-from ninja import File, Router, Schema, Status
+from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.security import django_auth
+from pydantic import Field
 
 from communities.models import Circle
 from communities.payloads import author_payload
 from communities.permissions import require_member
+from config.api_conventions import ERRORS, ErrorOut, PageOut, cursor_param, keyset_page
+from idempotency.api import HEADER_DESCRIPTION as IDEMPOTENCY
+from idempotency.api import idempotent
 
 from . import selectors, services
 from .errors import NotFound
 from .models import Case, CaseQuestion, Feedback
 from .models.cases import PHASE_ORDER
+from .services.cases import THEME_MAX_LENGTH
 from .payloads import attachment_payload, feedback_payload, question_payload
 from .permissions import allowed_actions, get_readable_case
 
@@ -36,14 +43,10 @@ except ImportError:  # until it exists: session authentication, which refuses an
 router = Router(tags=["cases"], auth=API_AUTH)
 
 PAGE_SIZE = 50
+PHASES = tuple(PHASE_ORDER)
 
 
 # --- Schemas ----------------------------------------------------------------------------
-
-
-class ErrorOut(Schema):
-    detail: str
-    code: str
 
 
 class AuthorOut(Schema):
@@ -66,10 +69,9 @@ class CaseSummaryOut(Schema):
     url: str
 
 
-class CaseListOut(Schema):
+class CaseListOut(PageOut):
     items: list[CaseSummaryOut]
-    next_cursor: int | None
-    counts: dict[str, int]
+    counts: dict[str, int] = Field(description="The number of cases you can see per phase (all pages)")
 
 
 class QuestionOut(Schema):
@@ -80,6 +82,10 @@ class QuestionOut(Schema):
     created: datetime
     answer_html: str | None
     answered: datetime | None
+
+
+class QuestionPage(PageOut):
+    items: list[QuestionOut]
 
 
 class RubricOut(Schema):
@@ -104,6 +110,10 @@ class FeedbackOut(Schema):
 class FeedbackGroupsOut(Schema):
     peer: list[FeedbackOut]
     expert: list[FeedbackOut]
+
+
+class FeedbackPage(PageOut):
+    items: list[FeedbackOut] = Field(description="Peer and expert feedback, oldest first (see `kind`)")
 
 
 class AttachmentOut(Schema):
@@ -181,12 +191,6 @@ class ReflectionIn(Schema):
 
 # --- Helpers ----------------------------------------------------------------------------
 
-# What any call can answer (config/api.py): 400 a body that is not JSON, 401 a bad token or a
-# write without one, 403 a read-only token or failed CSRF check, 413 too large, 429 posting too fast.
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 413: ErrorOut, 422: ErrorOut,
-          429: ErrorOut}
-
-
 def _summary(case: Case) -> dict:
     return {
         "id": case.pk,
@@ -255,35 +259,27 @@ def _detail(case: Case, actor) -> dict:
 @router.get("/circles/{slug}/cases", response={200: CaseListOut, **ERRORS}, summary="List the cases of a circle")
 def list_cases(
     request,
+    response: HttpResponse,
     slug: str,
-    phase: str | None = None,
-    theme: str | None = None,
-    mine: bool = False,
-    awaiting_my_feedback: bool = False,
-    cursor: int | None = None,
+    phase: Literal[PHASES] | None = Query(None, description="Only cases in this phase"),
+    theme: str | None = Query(None, max_length=THEME_MAX_LENGTH, description="Only cases with this theme"),
+    mine: bool = Query(False, description="Only the cases you brought in"),
+    awaiting_my_feedback: bool = Query(False, description="Only cases in the advice phase you have not answered yet"),
+    cursor: str | None = cursor_param(),
 ):
-    """Newest first, `PAGE_SIZE` at a time; pass `next_cursor` back as `cursor` for more.
-    `counts` has the number of visible cases per phase."""
+    """Newest first, 50 at a time. `counts` has the number of visible cases per phase."""
     circle = _circle(slug)
     require_member(request.user, circle)
-    if phase is not None and phase not in PHASE_ORDER:
-        phase = "-"  # an unknown phase matches nothing
     cases = selectors.case_list(
         request.user, circle, phase=phase, theme=theme, mine=mine, awaiting_my_feedback=awaiting_my_feedback
-    ).order_by("-id")
-    if cursor:
-        cases = cases.filter(pk__lt=cursor)
-    page = list(cases[: PAGE_SIZE + 1])
-    more = len(page) > PAGE_SIZE
-    page = page[:PAGE_SIZE]
-    return {
-        "items": [_summary(case) for case in page],
-        "next_cursor": page[-1].pk if more else None,
-        "counts": selectors.phase_counts(request.user, circle),
-    }
+    )
+    listed = keyset_page(request, response, cases, cursor=cursor, size=PAGE_SIZE, descending=True, out=_summary)
+    return {**listed, "counts": selectors.phase_counts(request.user, circle)}
 
 
-@router.post("/circles/{slug}/cases", response={201: CaseOut, **ERRORS}, summary="Bring in a case (as a draft)")
+@router.post("/circles/{slug}/cases", response={201: CaseOut, **ERRORS}, summary="Bring in a case (as a draft)",
+             description=IDEMPOTENCY)
+@idempotent
 def create_case(request, slug: str, data: CaseIn):
     user = require_user(request)
     circle = _circle(slug)
@@ -338,13 +334,17 @@ def write_lesson(request, case_id: int, data: TextIn):
 # --- Questions and answers --------------------------------------------------------------
 
 
-@router.get("/cases/{case_id}/questions", response={200: list[QuestionOut], **ERRORS}, summary="Clarifying questions")
-def list_questions(request, case_id: int):
+@router.get("/cases/{case_id}/questions", response={200: QuestionPage, **ERRORS}, summary="Clarifying questions")
+def list_questions(request, response: HttpResponse, case_id: int, cursor: str | None = cursor_param()):
+    """Oldest first, with the owner's answers."""
     case, _actor = _case(request, case_id)
-    return [question_payload(question) for question in selectors.case_questions(case)]
+    questions = case.questions.select_related("author__profile")
+    return keyset_page(request, response, questions, cursor=cursor, size=PAGE_SIZE, out=question_payload)
 
 
-@router.post("/cases/{case_id}/questions", response={201: QuestionOut, **ERRORS}, summary="Ask a clarifying question")
+@router.post("/cases/{case_id}/questions", response={201: QuestionOut, **ERRORS}, summary="Ask a clarifying question",
+             description=IDEMPOTENCY)
+@idempotent
 def ask_question(request, case_id: int, data: TextIn):
     user = require_user(request)
     case, _actor = _case(request, case_id)
@@ -370,16 +370,18 @@ def answer_question(request, case_id: int, question_id: int, data: TextIn):
 # --- Feedback ---------------------------------------------------------------------------
 
 
-@router.get("/cases/{case_id}/feedback", response={200: FeedbackGroupsOut, **ERRORS}, summary="Peer and expert feedback")
-def list_feedback(request, case_id: int):
+@router.get("/cases/{case_id}/feedback", response={200: FeedbackPage, **ERRORS}, summary="Peer and expert feedback")
+def list_feedback(request, response: HttpResponse, case_id: int, cursor: str | None = cursor_param()):
+    """Peer and expert feedback together, oldest first; `kind` tells them apart."""
     case, _actor = _case(request, case_id)
-    peer, expert = selectors.case_feedback(case)
-    return {"peer": [feedback_payload(f) for f in peer], "expert": [feedback_payload(f) for f in expert]}
+    feedback = case.feedback.select_related("author__profile")
+    return keyset_page(request, response, feedback, cursor=cursor, size=PAGE_SIZE, out=feedback_payload)
 
 
-@router.post("/cases/{case_id}/feedback", response={201: FeedbackOut, **ERRORS}, summary="Give feedback")
+@router.post("/cases/{case_id}/feedback", response={201: FeedbackOut, **ERRORS}, summary="Give feedback",
+             description="The kind (peer or expert) follows from your role; experts fill in the rubric.\n\n" + IDEMPOTENCY)
+@idempotent
 def give_feedback(request, case_id: int, data: FeedbackIn):
-    """The kind (peer or expert) follows from your role; experts fill in the rubric."""
     user = require_user(request)
     case, _actor = _case(request, case_id)
     feedback = services.feedback_give(author=user, case=case, **data.dict())

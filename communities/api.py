@@ -1,18 +1,24 @@
 """The circles part of the JSON API (/api/v1/). Same permissions and services as the pages.
 
-Lists are cursor-paginated: a response carries `next_cursor`; pass it back as `cursor`
-(circles, memberships) or `before` (messages) for the next page, `null` means the end.
+Lists page the one way config/api_conventions.py describes (`cursor` in; `next`, `next_cursor`
+and a `Link: rel="next"` header out).
 """
 
 from datetime import datetime
 from typing import Literal
 
 from django.db.models import Q
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field, StrictBool, StrictInt, StrictStr
 
+from config.api_conventions import ERRORS, PageOut, cursor_param, decode_cursor, keyset_page, offset_page, page
+from idempotency.api import HEADER_DESCRIPTION as IDEMPOTENCY
+from idempotency.api import idempotent
+
 from . import permissions, selectors, services
+
 from .api_auth import require_user
 from .errors import InvalidInput, NotFound
 from .models import Circle, Membership, Message, Reaction
@@ -24,11 +30,6 @@ PAGE_SIZE = 50
 
 
 # --- Schemas ----------------------------------------------------------------------------
-
-
-class Error(Schema):
-    detail: str
-    code: str
 
 
 class Person(Schema):
@@ -54,9 +55,8 @@ class CircleOut(Schema):
     my_membership: MyMembership | None
 
 
-class CirclePage(Schema):
+class CirclePage(PageOut):
     items: list[CircleOut]
-    next_cursor: str | None
 
 
 class MembershipOut(Schema):
@@ -67,9 +67,8 @@ class MembershipOut(Schema):
     state: str
 
 
-class MembershipPage(Schema):
+class MembershipPage(PageOut):
     items: list[MembershipOut]
-    next_cursor: str | None
 
 
 class RoleIn(Schema):
@@ -97,6 +96,10 @@ class ChannelOut(Schema):
     archived: bool
     unread: int
     url: str
+
+
+class ChannelPage(PageOut):
+    items: list[ChannelOut]
 
 
 class ChannelIn(Schema):
@@ -132,9 +135,8 @@ class MessageOut(Schema):
     reactions: list[ReactionOut]
 
 
-class MessagePage(Schema):
+class MessagePage(PageOut):
     items: list[MessageOut]
-    next_cursor: str | None
 
 
 class MessageIn(Schema):
@@ -221,44 +223,21 @@ def _managed_membership(request, slug, membership_id) -> Membership:
     return membership
 
 
-def _int_cursor(cursor) -> int | None:
-    if cursor in (None, ""):
-        return None
-    try:
-        value = int(cursor)
-    except ValueError:
-        value = -1
-    if value < 0:
-        raise InvalidInput(_("This page link is not valid. Start again from the newest threads."), code="invalid_cursor")
-    return value
-
-
-# 400: a body that cannot be read as JSON (config.api); 403: CSRF failed or a read-only token; 413: too large.
-ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 409: Error, 413: Error, 422: Error, 429: Error}
-
-
 # --- Circles and memberships ------------------------------------------------------------
 
 
 @router.get("/circles", response={200: CirclePage, **ERRORS}, summary="Listed circles and your own")
-def list_circles(request, cursor: str | None = None):
-    after = _int_cursor(cursor)
+def list_circles(request, response: HttpResponse, cursor: str | None = cursor_param()):
+    """Circles anyone may find, and the circles you are an active member of, oldest first."""
     mine = Q()
     if request.user.is_authenticated:
         mine = Q(memberships__user=request.user, memberships__state=Membership.State.ACTIVE)
     queryset = selectors.circles_with_member_count(
         Circle.objects.filter(Q(visibility=Circle.Visibility.LISTED, archived=False) | mine)
-    ).order_by("id")
-    if after is not None:
-        queryset = queryset.filter(id__gt=after)
-    circles = list(queryset[: PAGE_SIZE + 1])
-    more = len(circles) > PAGE_SIZE
-    circles = circles[:PAGE_SIZE]
+    )
     memberships = selectors.memberships_by_circle(request.user)
-    return {
-        "items": [_circle_out(c, memberships.get(c.pk)) for c in circles],
-        "next_cursor": str(circles[-1].pk) if more else None,
-    }
+    return keyset_page(request, response, queryset, cursor=cursor, size=PAGE_SIZE,
+                       out=lambda circle: _circle_out(circle, memberships.get(circle.pk)))
 
 
 @router.get("/circles/{slug}", response={200: CircleOut, **ERRORS})
@@ -289,20 +268,20 @@ def leave_circle(request, slug: str):
 
 @router.get("/circles/{slug}/memberships", response={200: MembershipPage, **ERRORS},
             summary="Members (facilitators may also list pending requests)")
-def list_memberships(request, slug: str, state: Literal["active", "pending"] = "active", cursor: str | None = None):
+def list_memberships(request, response: HttpResponse, slug: str,
+                     state: Literal["active", "pending"] = Query("active", description="active members, or pending requests (facilitators)"),
+                     cursor: str | None = cursor_param()):
+    """Oldest first. Pending requests are for the circle's facilitators only (403 for others)."""
     circle, mine = _member_circle(request, slug)
     if state == "pending":
         permissions.require_facilitator(request.user, circle)
-    after = _int_cursor(cursor)
-    queryset = Membership.objects.filter(circle=circle, state=state).select_related("user__profile").order_by("id")
-    if after is not None:
-        queryset = queryset.filter(id__gt=after)
-    items = list(queryset[: PAGE_SIZE + 1])
-    more = len(items) > PAGE_SIZE
-    items = items[:PAGE_SIZE]
-    for item in items:
-        item.circle = circle
-    return {"items": [_membership_out(m) for m in items], "next_cursor": str(items[-1].pk) if more else None}
+
+    def out(membership):
+        membership.circle = circle
+        return _membership_out(membership)
+
+    queryset = Membership.objects.filter(circle=circle, state=state).select_related("user__profile")
+    return keyset_page(request, response, queryset, cursor=cursor, size=PAGE_SIZE, out=out)
 
 
 @router.post("/circles/{slug}/memberships/{membership_id}/approve", response={200: MembershipOut, **ERRORS})
@@ -347,11 +326,13 @@ def create_invitation(request, slug: str, payload: InvitationIn):
 # --- Channels ---------------------------------------------------------------------------
 
 
-@router.get("/circles/{slug}/channels", response={200: list[ChannelOut], **ERRORS},
+@router.get("/circles/{slug}/channels", response={200: ChannelPage, **ERRORS},
             summary="Channels with your unread counts")
-def list_channels(request, slug: str):
+def list_channels(request, response: HttpResponse, slug: str, cursor: str | None = cursor_param()):
+    """Open channels by name, then the archived ones."""
     circle, _mine = _member_circle(request, slug)
-    return [_channel_out(c) for c in selectors.channels_with_unread(request.user, circle)]
+    channels = selectors.channels_with_unread(request.user, circle)
+    return offset_page(request, response, channels, cursor=cursor, size=PAGE_SIZE, out=_channel_out)
 
 
 @router.post("/circles/{slug}/channels", response={201: ChannelOut, **ERRORS})
@@ -378,16 +359,20 @@ def update_channel(request, slug: str, channel_slug: str, payload: ChannelPatch)
 
 @router.get("/circles/{slug}/channels/{channel_slug}/messages", response={200: MessagePage, **ERRORS},
             summary="Messages of a channel, newest first")
-def list_messages(request, slug: str, channel_slug: str, before: str | None = None,
-                  limit: int = Query(PAGE_SIZE, ge=1, le=selectors.MAX_API_PAGE)):
+def list_messages(request, response: HttpResponse, slug: str, channel_slug: str, cursor: str | None = cursor_param(),
+                  limit: int = Query(PAGE_SIZE, ge=1, le=selectors.MAX_API_PAGE, description="Messages per page")):
+    """Every message of the channel (roots and replies), newest first. A new message never
+    shifts the pages after the first."""
     circle, _mine = _member_circle(request, slug)
     channel = selectors.channel_in_circle(circle, channel_slug)
-    items, reactions, next_cursor = selectors.channel_messages(request.user, channel, before=before, limit=limit)
-    return {"items": [_message_out(m, reactions[m.pk]) for m in items], "next_cursor": next_cursor}
+    before = decode_cursor(cursor)
+    items, reactions, more = selectors.channel_messages(request.user, channel, before=before, limit=limit)
+    return page(request, response, [_message_out(m, reactions[m.pk]) for m in items], items[-1].pk if more else None)
 
 
 @router.post("/circles/{slug}/channels/{channel_slug}/messages", response={201: MessageOut, **ERRORS},
-             summary="Post a message, or a reply with `parent`")
+             summary="Post a message, or a reply with `parent`", description=IDEMPOTENCY)
+@idempotent
 def post_message(request, slug: str, channel_slug: str, payload: MessageIn):
     user = require_user(request)
     circle, _mine = _member_circle(request, slug)

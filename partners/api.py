@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Literal
 
 from django.contrib.auth import get_user_model
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
@@ -19,6 +19,7 @@ from pydantic import Field, StrictBool, StrictInt, StrictStr
 
 from cms.models import Network
 from communities.models import Channel
+from config.api_conventions import ERRORS, PageOut, cursor_param, keyset_page
 
 from . import links, permissions, selectors, services
 from .errors import NotAuthenticated, NotFound, ServiceError
@@ -59,16 +60,6 @@ def _caller(request, *, write: bool = False):
 
 
 # --- schemas ----------------------------------------------------------------------------
-
-
-class Error(Schema):
-    detail: str
-    code: str
-
-
-# What any call can answer (config/api.py): 400 a body that is not JSON, 401 a bad token, 403 a
-# read-only token or failed CSRF check on a write, 404, 409, 413 too large, 422 bad input, 429.
-ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 409: Error, 413: Error, 422: Error, 429: Error}
 
 
 class Person(Schema):
@@ -149,9 +140,8 @@ class QuestionDetailOut(KnowledgeQuestionOut):
     history: list[EventOut]
 
 
-class QuestionPage(Schema):
+class QuestionPage(PageOut):
     items: list[KnowledgeQuestionOut]
-    next_cursor: int | None
 
 
 class InboxOut(Schema):
@@ -310,14 +300,11 @@ def question_routing(request):
 
 @router.get("/knowledge-questions", response={200: QuestionPage, **ERRORS}, summary="My knowledge questions")
 @json_errors
-def question_list(request, before: int | None = None):
+def question_list(request, response: HttpResponse, cursor: str | None = cursor_param()):
+    """Newest first."""
     user = _caller(request)
-    questions = selectors.my_questions(user).order_by("-pk")
-    if before is not None:
-        questions = questions.filter(pk__lt=before)
-    items = list(questions[: PAGE_SIZE + 1])
-    next_cursor = items[PAGE_SIZE - 1].pk if len(items) > PAGE_SIZE else None
-    return {"items": [_question(q) for q in items[:PAGE_SIZE]], "next_cursor": next_cursor}
+    return keyset_page(request, response, selectors.my_questions(user), cursor=cursor, size=PAGE_SIZE,
+                       descending=True, out=_question)
 
 
 @router.post(

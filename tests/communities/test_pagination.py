@@ -60,6 +60,7 @@ def test_an_invalid_cursor_gets_a_clear_message(client, channel, official):
     client.force_login(official)
     response = client.get(f"{channel.get_absolute_url()}?na=kapot", follow=True)
     assert "Deze paginalink klopt niet" in response.content.decode()
-    api = client.get(f"/api/v1/circles/{channel.circle.slug}/channels/{channel.slug}/messages?before=kapot")
+    api = client.get(f"/api/v1/circles/{channel.circle.slug}/channels/{channel.slug}/messages?cursor=kapot")
     assert api.status_code == 422
-    assert "Deze paginalink klopt niet" in api.json()["detail"]
+    assert api.json()["code"] == "invalid_cursor"
+    assert "Deze cursor is niet geldig" in api.json()["detail"]
