@@ -15,12 +15,12 @@ def test_api_messages_pages_with_new_messages_in_between(client, channel, offici
     url = f"/api/v1/circles/{channel.circle.slug}/channels/{channel.slug}/messages?limit=10"
     first = client.get(url).json()
     seen = [m["id"] for m in first["items"]]
-    cursor = first["next_cursor"]
-    while cursor:
+    following = first["next"]
+    while following:
         post(official2, channel, "Er komt steeds iets bij")  # newer than anything on the pages still to come
-        page = client.get(f"{url}&before={cursor}").json()
+        page = client.get(following).json()
         seen += [m["id"] for m in page["items"]]
-        cursor = page["next_cursor"]
+        following = page["next"]
     assert seen == originals  # all 25, newest first, none twice, none of those posted while paging
 
 
