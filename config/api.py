@@ -56,12 +56,66 @@ class JsonNinjaAPI(NinjaAPI):
     method the path does not have with a bare-text HttpResponseNotAllowed and offers no hook
     for it (nor for headers on every answer), so every API view is wrapped."""
 
+    def get_openapi_schema(self, *args, **kwargs):
+        return document_conventions(super().get_openapi_schema(*args, **kwargs))
+
     def _get_urls(self):
         urls = super()._get_urls()
         for pattern in urls:
             if isinstance(pattern, URLPattern):
                 pattern.callback = _finishing(pattern.callback)
         return urls
+
+
+PARAMETERS = {
+    "slug": "The circle's slug, e.g. slim-samenwerken",
+    "channel_slug": "The channel's slug within the circle, e.g. algemeen",
+    "membership_id": "The id of a membership of the circle",
+    "message_id": "The id of a message",
+    "case_id": "The id of a case",
+    "question_id": "The id of the question",
+    "feedback_id": "The id of a feedback item of the case",
+    "notification_id": "The id of one of your notifications",
+    "kind": "What to react with, or what to save (message or case)",
+    "object_id": "The id of the message or case",
+    "q": "The words to look for",
+    "type": "Only this section, paged with `cursor`",
+    "circle": "Only this circle (its slug)",
+    "cursor": "Opaque: the `next_cursor` of the previous page. Leave out for the first page.",
+}
+
+HEADERS = {
+    "ETag": "A weak tag of this answer for you; send it as If-None-Match to get 304 while nothing changed",
+    "Link": 'RFC 8288: <URL of the next page>; rel="next", while there is a next page',
+    "WWW-Authenticate": f'Bearer realm="{REALM}"',
+    "Idempotent-Replayed": "true when this is the stored answer to an earlier request with the same Idempotency-Key",
+}
+
+
+def document_conventions(document: dict) -> dict:
+    """What every operation shares, written into the document once rather than in each view:
+    descriptions of the recurring parameters and the headers of config.api_conventions."""
+    for operations in document["paths"].values():
+        for method, operation in operations.items():
+            for parameter in operation.get("parameters", []):
+                if not parameter.get("description"):
+                    parameter["description"] = parameter.get("schema", {}).get("description") or PARAMETERS.get(
+                        parameter["name"], parameter["name"].replace("_", " "))
+            for status, answer in operation["responses"].items():
+                names = []
+                if method == "get" and status == "200":
+                    names.append("ETag")
+                    schema = answer.get("content", {}).get("application/json", {}).get("schema", {})
+                    if schema.get("$ref", "").endswith(("Page", "ListOut")):
+                        names.append("Link")
+                if status == "401":
+                    names.append("WWW-Authenticate")
+                if status == "201" and "Idempotency-Key" in operation.get("description", ""):
+                    names.append("Idempotent-Replayed")
+                if names:
+                    answer["headers"] = {name: {"description": HEADERS[name], "schema": {"type": "string"}}
+                                         for name in names}
+    return document
 
 
 def _finishing(view):
@@ -108,14 +162,40 @@ def conditional_get(request, response):
     return response
 
 
+DESCRIPTION = """Learning circles, channels, messages, cases and the knowledge desk.
+
+**Authentication.** The session (browser, with CSRF token) or a personal access token:
+`Authorization: Bearer <token>`. A read-only token answers 403 to anything but GET. A call that
+needs you signed in answers 401 with `WWW-Authenticate: Bearer realm="Leerkring API"`.
+
+**Requests.** Bodies are JSON (`Content-Type: application/json`); any other body answers 415.
+Uploads are multipart forms.
+
+**Errors.** Every error has one shape, `ErrorOut`: `detail` (in your language, from
+`Accept-Language` or your profile), a stable `code`, and for 422 `invalid_payload` an `errors`
+list of `{field, message, type}`.
+
+**Pagination.** Every list pages the same way: it answers `items`, `next` (the absolute URL of
+the next page, or null) and `next_cursor` (or null), and a `Link: <next>; rel="next"` header
+while there is a next page. Pass `next_cursor` back as `cursor`, or follow `next`. Cursors are
+opaque; a cursor the API cannot read answers 422 `invalid_cursor`.
+
+**Retries.** Creating a message, case, case question or feedback accepts an `Idempotency-Key`
+header (e.g. a UUID, at most 255 characters): a retry with the same key and body stores nothing
+new and answers the first status and body again, with `Idempotent-Replayed: true`. The same key
+with another body answers 422 `idempotency_key_reused`; while the first is still running, 409
+`idempotency_key_in_use`. Keys are kept 24 hours, and only for successful answers.
+
+**Conditional GET.** Every 200 to a GET carries a weak `ETag` (for you: it never matches another
+user's view) and `Vary: Authorization, Cookie, Accept-Language`. Send it back as `If-None-Match`
+to get `304 Not Modified` while the answer is the same; an edit, a reaction or a phase change
+changes it.
+"""
+
 api = JsonNinjaAPI(
     title="Leerkring API",
     version="1",
-    description=(
-        "Learning circles, channels, messages and cases. Authenticate with the session (browser, "
-        "with CSRF token) or a personal access token: `Authorization: Bearer <token>`. A read-only "
-        "token answers 403 to anything but GET."
-    ),
+    description=DESCRIPTION,
     urls_namespace="api-v1",
     docs_url="/docs",
     parser=JsonOnlyParser(),
@@ -150,6 +230,11 @@ def service_error(request, exc: ServiceError):
 
 
 FIELD_PROBLEMS = {
+    "string_too_long": lambda: _("is too long"),
+    "string_too_short": lambda: _("must not be empty"),
+    "string_pattern_mismatch": lambda: _("must not be empty"),
+    "too_long": lambda: _("has too many items"),
+    "list_type": lambda: _("must be a list"),
     "missing": lambda: _("is required"),
     "string_type": lambda: _("must be text"),
     "int_type": lambda: _("must be a whole number"),
@@ -175,6 +260,8 @@ def validation_error(request, exc: ValidationError):
         if location and location[0] == "payload":
             location = location[1:]
         problem = FIELD_PROBLEMS.get(error.get("type"), lambda: _("is not valid"))()
+        if error.get("type") in ("string_too_long", "too_long"):
+            problem += " " + _("(at most %(max)s)") % {"max": error.get("ctx", {}).get("max_length")}
         fields.append({"field": ".".join(location) or None, "message": problem, "type": error.get("type")})
     summary = "; ".join(f"{f['field']} {f['message']}" if f["field"] else f["message"] for f in fields)
     detail = _("The request is not valid: %(problems)s.") % {"problems": summary}

@@ -43,6 +43,9 @@ class ErrorOut(Schema):
 # 422 bad input (with `errors`), 429 too many requests.
 ERRORS = {status: ErrorOut for status in (400, 401, 403, 404, 409, 413, 415, 422, 429)}
 
+# Text the services refuse when it is empty or only whitespace (JSON Schema patterns are unanchored).
+NOT_BLANK = r"\S"
+
 CURSOR_DESCRIPTION = "Opaque: the `next_cursor` of the previous page. Leave out for the first page."
 
 

@@ -113,12 +113,14 @@ def notification_list(request, response: HttpResponse, cursor: str | None = curs
 
 @router.post("/notifications/read-all", response={200: UnreadOut, **ERRORS})
 def notification_mark_all_read(request):
+    """Marks all your notifications read; answers how many were marked."""
     marked = services.notification_mark_all_read(user=_me(request))
     return {"unread": 0, "marked": marked}
 
 
 @router.post("/notifications/{notification_id}/read", response={200: NotificationOut, **ERRORS})
 def notification_mark_read(request, notification_id: int):
+    """Marks one of your notifications read."""
     me = _me(request)
     services.notification_mark_read(user=me, notification_id=notification_id)
     notification = selectors.notifications_for(me).get(pk=notification_id)
@@ -127,11 +129,13 @@ def notification_mark_read(request, notification_id: int):
 
 @router.get("/notifications/preferences", response={200: PreferencesOut, **ERRORS})
 def notification_preferences(request):
+    """How you want each kind of notification: immediately, in a digest, or not at all."""
     return {"preferences": services.preferences_for(_me(request))}
 
 
 @router.put("/notifications/preferences", response={200: PreferencesOut, **ERRORS})
 def notification_preferences_update(request, payload: PreferencesIn):
+    """Send the kinds to change with their delivery."""
     return {"preferences": services.preferences_update(user=_me(request), preferences=payload.preferences)}
 
 
@@ -183,12 +187,14 @@ def member_search(request, q: str = "", type: str | None = None, circle: str | N
 
 @router.post("/saved/{kind}/{object_id}", response={200: SavedOut, **ERRORS})
 def saved_add(request, kind: str, object_id: int):
+    """Save a message or case for later (`kind` message or case). Saving twice changes nothing."""
     saved_items.saved_item_add(user=_me(request), kind=kind, object_id=object_id)
     return {"kind": kind, "id": object_id, "saved": True}
 
 
 @router.delete("/saved/{kind}/{object_id}", response={200: SavedOut, **ERRORS})
 def saved_remove(request, kind: str, object_id: int):
+    """Forget a saved message or case."""
     saved_items.saved_item_remove(user=_me(request), kind=kind, object_id=object_id)
     return {"kind": kind, "id": object_id, "saved": False}
 
