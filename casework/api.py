@@ -1,27 +1,34 @@
 """Cases in the /api/v1/ JSON API: same selectors, permission rules and services as the pages.
 
-Errors are JSON `{"detail": ..., "code": ...}` with the status of the service error: 404 for
+Errors are the API's one error schema with the status of the service error: 404 for
 a case the requester may not see, 409 with the reason for a contribution the phase or role
 does not allow, 413/415 for attachments, 422 for bad input.
 """
 
 from datetime import datetime
+from typing import Annotated, Literal
 
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
-from ninja import File, Router, Schema, Status
+from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.security import django_auth
+from pydantic import Field, StrictBool, StrictStr
 
 from communities.models import Circle
 from communities.payloads import author_payload
 from communities.permissions import require_member
+from config.api_conventions import ERRORS, NOT_BLANK, ErrorOut, PageOut, cursor_param, keyset_page
+from idempotency.api import HEADER_DESCRIPTION as IDEMPOTENCY
+from idempotency.api import idempotent
 
 from . import selectors, services
 from .errors import NotFound
 from .models import Case, CaseQuestion, Feedback
-from .models.cases import PHASE_ORDER
+from .models.cases import PHASE_ORDER, TEXT_MAX_LENGTH
 from .payloads import attachment_payload, feedback_payload, question_payload
 from .permissions import allowed_actions, get_readable_case
+from .services.cases import MAX_THEMES, THEME_MAX_LENGTH
 
 try:  # the project's API authentication (session with CSRF, or a personal access token)
     from communities.api_auth import api_auth as API_AUTH
@@ -36,14 +43,11 @@ except ImportError:  # until it exists: session authentication, which refuses an
 router = Router(tags=["cases"], auth=API_AUTH)
 
 PAGE_SIZE = 50
+PHASES = tuple(PHASE_ORDER)
+PhaseName = Literal[PHASES]
 
 
 # --- Schemas ----------------------------------------------------------------------------
-
-
-class ErrorOut(Schema):
-    detail: str
-    code: str
 
 
 class AuthorOut(Schema):
@@ -55,7 +59,7 @@ class CaseSummaryOut(Schema):
     id: int
     circle: str
     title: str
-    phase: str
+    phase: PhaseName
     confidential: bool
     themes: list[str]
     author: AuthorOut
@@ -66,10 +70,9 @@ class CaseSummaryOut(Schema):
     url: str
 
 
-class CaseListOut(Schema):
+class CaseListOut(PageOut):
     items: list[CaseSummaryOut]
-    next_cursor: int | None
-    counts: dict[str, int]
+    counts: dict[str, int] = Field(description="The number of cases you can see per phase (all pages)")
 
 
 class QuestionOut(Schema):
@@ -82,6 +85,10 @@ class QuestionOut(Schema):
     answered: datetime | None
 
 
+class QuestionPage(PageOut):
+    items: list[QuestionOut]
+
+
 class RubricOut(Schema):
     analysis: str
     approach: str
@@ -92,7 +99,7 @@ class RubricOut(Schema):
 class FeedbackOut(Schema):
     id: int
     case: int
-    kind: str
+    kind: Literal[tuple(Feedback.Kind.values)]
     author: AuthorOut
     guest: bool
     helpful: bool
@@ -104,6 +111,10 @@ class FeedbackOut(Schema):
 class FeedbackGroupsOut(Schema):
     peer: list[FeedbackOut]
     expert: list[FeedbackOut]
+
+
+class FeedbackPage(PageOut):
+    items: list[FeedbackOut] = Field(description="Peer and expert feedback, oldest first (see `kind`)")
 
 
 class AttachmentOut(Schema):
@@ -132,60 +143,71 @@ class CaseOut(CaseSummaryOut):
     allowed_actions: list[str]
 
 
+def _text(max_length=TEXT_MAX_LENGTH, *, required=True, example=None, description="Markdown"):
+    """A user-written field as the services check it (stripped; required ones not blank)."""
+    if required:
+        return Field(..., min_length=1, max_length=max_length, pattern=NOT_BLANK, description=description,
+                     examples=[example] if example else None)
+    return Field("", max_length=max_length, description=description, examples=[example] if example else None)
+
+
+def _optional(max_length=TEXT_MAX_LENGTH, description="Markdown"):
+    return Field(None, min_length=1, max_length=max_length, pattern=NOT_BLANK, description=description)
+
+
+Theme = Annotated[StrictStr, Field(max_length=THEME_MAX_LENGTH)]
+Themes = Annotated[list[Theme], Field(max_length=MAX_THEMES, description="At most 8 themes")]
+
+
 class CaseIn(Schema):
-    title: str
-    context: str
-    question: str
-    tried: str = ""
-    desired_outcome: str = ""
-    themes: list[str] = []
-    confidential: bool = False
+    title: StrictStr = _text(160, example="Kostenverdeling jeugdzorg", description="Plain text")
+    context: StrictStr = _text(example="Zes gemeenten kopen samen jeugdzorg in.")
+    question: StrictStr = _text(example="Hoe verdelen we de kosten eerlijk?")
+    tried: StrictStr = _text(required=False, example="Verdeling naar inwonertal.")
+    desired_outcome: StrictStr = _text(required=False)
+    themes: Themes = Field(default_factory=list, max_length=MAX_THEMES, examples=[["jeugdzorg", "financien"]])
+    confidential: StrictBool = Field(False, description="Only the circle's facilitators and invited guests see it")
 
 
 class CasePatch(Schema):
-    title: str | None = None
-    context: str | None = None
-    question: str | None = None
-    tried: str | None = None
-    desired_outcome: str | None = None
-    themes: list[str] | None = None
-    confidential: bool | None = None
+    title: StrictStr | None = _optional(160, "Plain text")
+    context: StrictStr | None = _optional()
+    question: StrictStr | None = _optional()
+    tried: StrictStr | None = Field(None, max_length=TEXT_MAX_LENGTH)
+    desired_outcome: StrictStr | None = Field(None, max_length=TEXT_MAX_LENGTH)
+    themes: Themes | None = None
+    confidential: StrictBool | None = None
 
 
 class PhaseIn(Schema):
-    phase: str
+    phase: PhaseName = Field(description="The next phase (owner, facilitator) or the previous one (facilitator)",
+                             examples=["questions"])
 
 
 class TextIn(Schema):
-    body: str
+    body: StrictStr = _text(example="Wie betaalt de coördinatie?")
 
 
 class FeedbackIn(Schema):
     """Peer feedback: `body`. Expert feedback (experts and case guests): the rubric, of which
     `analysis`, `approach` and `risks` are required and `references` optional."""
 
-    body: str = ""
-    analysis: str = ""
-    approach: str = ""
-    risks: str = ""
-    references: str = ""
+    body: StrictStr = _text(required=False, example="Begin klein, met twee gemeenten.")
+    analysis: StrictStr = _text(required=False)
+    approach: StrictStr = _text(required=False)
+    risks: StrictStr = _text(required=False)
+    references: StrictStr = _text(required=False)
 
 
 class HelpfulIn(Schema):
-    helpful: bool = True
+    helpful: StrictBool = Field(True, description="false takes the mark back")
 
 
 class ReflectionIn(Schema):
-    reflection: str
+    reflection: StrictStr = _text(example="De verdeling naar gebruik werkte het best.")
 
 
 # --- Helpers ----------------------------------------------------------------------------
-
-# What any call can answer (config/api.py): 400 a body that is not JSON, 401 a bad token or a
-# write without one, 403 a read-only token or failed CSRF check, 413 too large, 429 posting too fast.
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 413: ErrorOut, 422: ErrorOut,
-          429: ErrorOut}
-
 
 def _summary(case: Case) -> dict:
     return {
@@ -255,35 +277,27 @@ def _detail(case: Case, actor) -> dict:
 @router.get("/circles/{slug}/cases", response={200: CaseListOut, **ERRORS}, summary="List the cases of a circle")
 def list_cases(
     request,
+    response: HttpResponse,
     slug: str,
-    phase: str | None = None,
-    theme: str | None = None,
-    mine: bool = False,
-    awaiting_my_feedback: bool = False,
-    cursor: int | None = None,
+    phase: PhaseName | None = Query(None, description="Only cases in this phase"),
+    theme: str | None = Query(None, max_length=THEME_MAX_LENGTH, description="Only cases with this theme"),
+    mine: bool = Query(False, description="Only the cases you brought in"),
+    awaiting_my_feedback: bool = Query(False, description="Only cases in the advice phase you have not answered yet"),
+    cursor: str | None = cursor_param(),
 ):
-    """Newest first, `PAGE_SIZE` at a time; pass `next_cursor` back as `cursor` for more.
-    `counts` has the number of visible cases per phase."""
+    """Newest first, 50 at a time. `counts` has the number of visible cases per phase."""
     circle = _circle(slug)
     require_member(request.user, circle)
-    if phase is not None and phase not in PHASE_ORDER:
-        phase = "-"  # an unknown phase matches nothing
     cases = selectors.case_list(
         request.user, circle, phase=phase, theme=theme, mine=mine, awaiting_my_feedback=awaiting_my_feedback
-    ).order_by("-id")
-    if cursor:
-        cases = cases.filter(pk__lt=cursor)
-    page = list(cases[: PAGE_SIZE + 1])
-    more = len(page) > PAGE_SIZE
-    page = page[:PAGE_SIZE]
-    return {
-        "items": [_summary(case) for case in page],
-        "next_cursor": page[-1].pk if more else None,
-        "counts": selectors.phase_counts(request.user, circle),
-    }
+    )
+    listed = keyset_page(request, response, cases, cursor=cursor, size=PAGE_SIZE, descending=True, out=_summary)
+    return {**listed, "counts": selectors.phase_counts(request.user, circle)}
 
 
-@router.post("/circles/{slug}/cases", response={201: CaseOut, **ERRORS}, summary="Bring in a case (as a draft)")
+@router.post("/circles/{slug}/cases", response={201: CaseOut, **ERRORS}, summary="Bring in a case (as a draft)",
+             description=IDEMPOTENCY)
+@idempotent
 def create_case(request, slug: str, data: CaseIn):
     user = require_user(request)
     circle = _circle(slug)
@@ -294,12 +308,14 @@ def create_case(request, slug: str, data: CaseIn):
 
 @router.get("/cases/{case_id}", response={200: CaseOut, **ERRORS}, summary="One case with its questions and feedback")
 def get_case(request, case_id: int):
+    """A case you may see, with its questions, feedback, attachments, lesson and what you may do with it."""
     case, actor = _case(request, case_id)
     return _detail(case, actor)
 
 
 @router.patch("/cases/{case_id}", response={200: CaseOut, **ERRORS}, summary="Edit a draft case")
 def update_case(request, case_id: int, data: CasePatch):
+    """The owner, while the case is a draft: send only the fields to change."""
     user = require_user(request)
     case, _actor = _case(request, case_id)
     services.case_update(editor=user, case=case, **data.dict(exclude_none=True))
@@ -319,6 +335,7 @@ def move_case(request, case_id: int, data: PhaseIn):
 
 @router.post("/cases/{case_id}/reflection", response={200: CaseOut, **ERRORS}, summary="Write the owner's reflection")
 def reflect(request, case_id: int, data: ReflectionIn):
+    """The owner, in the reflection phase."""
     user = require_user(request)
     case, _actor = _case(request, case_id)
     services.case_reflect(author=user, case=case, reflection=data.reflection)
@@ -328,6 +345,7 @@ def reflect(request, case_id: int, data: ReflectionIn):
 
 @router.post("/cases/{case_id}/lesson", response={200: CaseOut, **ERRORS}, summary="Write the lesson learned")
 def write_lesson(request, case_id: int, data: TextIn):
+    """The owner or a facilitator, once the case is closed."""
     user = require_user(request)
     case, _actor = _case(request, case_id)
     services.lesson_write(author=user, case=case, body=data.body)
@@ -338,13 +356,17 @@ def write_lesson(request, case_id: int, data: TextIn):
 # --- Questions and answers --------------------------------------------------------------
 
 
-@router.get("/cases/{case_id}/questions", response={200: list[QuestionOut], **ERRORS}, summary="Clarifying questions")
-def list_questions(request, case_id: int):
+@router.get("/cases/{case_id}/questions", response={200: QuestionPage, **ERRORS}, summary="Clarifying questions")
+def list_questions(request, response: HttpResponse, case_id: int, cursor: str | None = cursor_param()):
+    """Oldest first, with the owner's answers."""
     case, _actor = _case(request, case_id)
-    return [question_payload(question) for question in selectors.case_questions(case)]
+    questions = case.questions.select_related("author__profile")
+    return keyset_page(request, response, questions, cursor=cursor, size=PAGE_SIZE, out=question_payload)
 
 
-@router.post("/cases/{case_id}/questions", response={201: QuestionOut, **ERRORS}, summary="Ask a clarifying question")
+@router.post("/cases/{case_id}/questions", response={201: QuestionOut, **ERRORS}, summary="Ask a clarifying question",
+             description=IDEMPOTENCY)
+@idempotent
 def ask_question(request, case_id: int, data: TextIn):
     user = require_user(request)
     case, _actor = _case(request, case_id)
@@ -358,6 +380,7 @@ def ask_question(request, case_id: int, data: TextIn):
     summary="Answer a clarifying question (case owner)",
 )
 def answer_question(request, case_id: int, question_id: int, data: TextIn):
+    """The case owner answers (or changes the answer to) a clarifying question."""
     user = require_user(request)
     case, _actor = _case(request, case_id)
     question = CaseQuestion.objects.filter(pk=question_id, case=case).first()
@@ -370,16 +393,18 @@ def answer_question(request, case_id: int, question_id: int, data: TextIn):
 # --- Feedback ---------------------------------------------------------------------------
 
 
-@router.get("/cases/{case_id}/feedback", response={200: FeedbackGroupsOut, **ERRORS}, summary="Peer and expert feedback")
-def list_feedback(request, case_id: int):
+@router.get("/cases/{case_id}/feedback", response={200: FeedbackPage, **ERRORS}, summary="Peer and expert feedback")
+def list_feedback(request, response: HttpResponse, case_id: int, cursor: str | None = cursor_param()):
+    """Peer and expert feedback together, oldest first; `kind` tells them apart."""
     case, _actor = _case(request, case_id)
-    peer, expert = selectors.case_feedback(case)
-    return {"peer": [feedback_payload(f) for f in peer], "expert": [feedback_payload(f) for f in expert]}
+    feedback = case.feedback.select_related("author__profile")
+    return keyset_page(request, response, feedback, cursor=cursor, size=PAGE_SIZE, out=feedback_payload)
 
 
-@router.post("/cases/{case_id}/feedback", response={201: FeedbackOut, **ERRORS}, summary="Give feedback")
+@router.post("/cases/{case_id}/feedback", response={201: FeedbackOut, **ERRORS}, summary="Give feedback",
+             description="The kind (peer or expert) follows from your role; experts fill in the rubric.\n\n" + IDEMPOTENCY)
+@idempotent
 def give_feedback(request, case_id: int, data: FeedbackIn):
-    """The kind (peer or expert) follows from your role; experts fill in the rubric."""
     user = require_user(request)
     case, _actor = _case(request, case_id)
     feedback = services.feedback_give(author=user, case=case, **data.dict())
@@ -392,6 +417,7 @@ def give_feedback(request, case_id: int, data: FeedbackIn):
     summary="Mark feedback as helpful (case owner, reflection phase)",
 )
 def mark_helpful(request, case_id: int, feedback_id: int, data: HelpfulIn):
+    """The case owner, in the reflection phase: mark or unmark feedback as helpful."""
     user = require_user(request)
     case, _actor = _case(request, case_id)
     feedback = Feedback.objects.filter(pk=feedback_id, case=case).first()
@@ -410,6 +436,7 @@ def mark_helpful(request, case_id: int, feedback_id: int, data: HelpfulIn):
     summary="Add an attachment (PDF, DOCX, XLSX, PPTX, PNG or JPG, at most 10 MB)",
 )
 def add_attachment(request, case_id: int, file: File[UploadedFile]):
+    """Multipart form with one `file`; drafts and open cases of your own."""
     user = require_user(request)
     case, _actor = _case(request, case_id)
     attachment = services.attachment_add(uploader=user, case=case, upload=file)

@@ -1,34 +1,40 @@
 """The circles part of the JSON API (/api/v1/). Same permissions and services as the pages.
 
-Lists are cursor-paginated: a response carries `next_cursor`; pass it back as `cursor`
-(circles, memberships) or `before` (messages) for the next page, `null` means the end.
+Lists page the one way config/api_conventions.py describes (`cursor` in; `next`, `next_cursor`
+and a `Link: rel="next"` header out).
 """
 
 from datetime import datetime
 from typing import Literal
 
 from django.db.models import Q
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field, StrictBool, StrictInt, StrictStr
 
+from config.api_conventions import ERRORS, NOT_BLANK, PageOut, cursor_param, decode_cursor, keyset_page, offset_page, page
+from idempotency.api import HEADER_DESCRIPTION as IDEMPOTENCY
+from idempotency.api import idempotent
+
 from . import permissions, selectors, services
+
 from .api_auth import require_user
 from .errors import InvalidInput, NotFound
 from .models import Circle, Membership, Message, Reaction
+from .models.channels import MESSAGE_MAX_LENGTH
 from .payloads import author_payload, message_payload
 
 router = Router(tags=["circles"])
+
+RoleName = Literal[tuple(Membership.Role.values)]
+MembershipState = Literal[tuple(Membership.State.values)]
+ReactionKind = Literal[tuple(Reaction.Kind.values)]
 
 PAGE_SIZE = 50
 
 
 # --- Schemas ----------------------------------------------------------------------------
-
-
-class Error(Schema):
-    detail: str
-    code: str
 
 
 class Person(Schema):
@@ -37,8 +43,8 @@ class Person(Schema):
 
 
 class MyMembership(Schema):
-    role: str
-    state: str
+    role: RoleName
+    state: MembershipState
 
 
 class CircleOut(Schema):
@@ -46,45 +52,44 @@ class CircleOut(Schema):
     slug: str
     name: str
     description: str
-    visibility: str
-    join_policy: str
+    visibility: Literal[tuple(Circle.Visibility.values)]
+    join_policy: Literal[tuple(Circle.JoinPolicy.values)]
     archived: bool
     member_count: int
     url: str
     my_membership: MyMembership | None
 
 
-class CirclePage(Schema):
+class CirclePage(PageOut):
     items: list[CircleOut]
-    next_cursor: str | None
 
 
 class MembershipOut(Schema):
     id: int
     circle: str
     user: Person
-    role: str
-    state: str
+    role: RoleName
+    state: MembershipState
 
 
-class MembershipPage(Schema):
+class MembershipPage(PageOut):
     items: list[MembershipOut]
-    next_cursor: str | None
 
 
 class RoleIn(Schema):
-    role: StrictStr = Field(description="member, expert or facilitator")
+    role: RoleName = Field(description="The new role", examples=["expert"])
 
 
 class InvitationIn(Schema):
-    email: StrictStr
-    role: StrictStr = "member"
+    email: StrictStr = Field(max_length=254, description="Where the invitation goes",
+                             json_schema_extra={"format": "email"}, examples=["collega@gemeente.nl"])
+    role: RoleName = Field("member", description="The role the invitee gets on accepting")
 
 
 class InvitationOut(Schema):
     id: int
-    email: str
-    role: str
+    email: str = Field(json_schema_extra={"format": "email"})
+    role: RoleName
     expires_at: datetime
 
 
@@ -99,20 +104,24 @@ class ChannelOut(Schema):
     url: str
 
 
+class ChannelPage(PageOut):
+    items: list[ChannelOut]
+
+
 class ChannelIn(Schema):
-    name: StrictStr
-    topic: StrictStr = ""
+    name: StrictStr = Field(min_length=1, max_length=80, pattern=NOT_BLANK, examples=["Wonen"])
+    topic: StrictStr = Field("", max_length=250, examples=["Woonagenda's en regionale afspraken"])
 
 
 class ChannelPatch(Schema):
-    name: StrictStr | None = None
-    topic: StrictStr | None = None
-    locked: StrictBool | None = None
+    name: StrictStr | None = Field(None, min_length=1, max_length=80, pattern=NOT_BLANK)
+    topic: StrictStr | None = Field(None, max_length=250)
+    locked: StrictBool | None = Field(None, description="A locked channel takes no new threads")
     archived: StrictBool | None = None
 
 
 class ReactionOut(Schema):
-    kind: str
+    kind: ReactionKind
     count: int
     mine: bool
 
@@ -132,26 +141,28 @@ class MessageOut(Schema):
     reactions: list[ReactionOut]
 
 
-class MessagePage(Schema):
+class MessagePage(PageOut):
     items: list[MessageOut]
-    next_cursor: str | None
 
 
 class MessageIn(Schema):
-    body: StrictStr = Field(description="Markdown, at most 20,000 characters")
-    parent: StrictInt | None = Field(None, description="id of the message this replies to")
+    body: StrictStr = Field(description="Markdown", min_length=1, max_length=MESSAGE_MAX_LENGTH, pattern=NOT_BLANK,
+                            examples=["Hoe pakken jullie de **regionale woonagenda** aan?"])
+    parent: StrictInt | None = Field(None, ge=1, le=2**63 - 1, description="id of the message this replies to",
+                                     examples=[None])
 
 
 class MessageEditIn(Schema):
-    body: StrictStr
+    body: StrictStr = Field(description="Markdown", min_length=1, max_length=MESSAGE_MAX_LENGTH, pattern=NOT_BLANK,
+                            examples=["Hoe pakken jullie de regionale woonagenda aan? (aangevuld)"])
 
 
 class ReportIn(Schema):
-    reason: StrictStr
+    reason: StrictStr = Field(min_length=1, max_length=2000, pattern=NOT_BLANK, examples=["Dit bericht noemt een inwoner bij naam."])
 
 
 class ReactionState(Schema):
-    kind: str
+    kind: ReactionKind
     mine: bool
 
 
@@ -221,48 +232,26 @@ def _managed_membership(request, slug, membership_id) -> Membership:
     return membership
 
 
-def _int_cursor(cursor) -> int | None:
-    if cursor in (None, ""):
-        return None
-    try:
-        value = int(cursor)
-    except ValueError:
-        value = -1
-    if value < 0:
-        raise InvalidInput(_("This page link is not valid. Start again from the newest threads."), code="invalid_cursor")
-    return value
-
-
-# 400: a body that cannot be read as JSON (config.api); 403: CSRF failed or a read-only token; 413: too large.
-ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 409: Error, 413: Error, 422: Error, 429: Error}
-
-
 # --- Circles and memberships ------------------------------------------------------------
 
 
 @router.get("/circles", response={200: CirclePage, **ERRORS}, summary="Listed circles and your own")
-def list_circles(request, cursor: str | None = None):
-    after = _int_cursor(cursor)
+def list_circles(request, response: HttpResponse, cursor: str | None = cursor_param()):
+    """Circles anyone may find, and the circles you are an active member of, oldest first."""
     mine = Q()
     if request.user.is_authenticated:
         mine = Q(memberships__user=request.user, memberships__state=Membership.State.ACTIVE)
     queryset = selectors.circles_with_member_count(
         Circle.objects.filter(Q(visibility=Circle.Visibility.LISTED, archived=False) | mine)
-    ).order_by("id")
-    if after is not None:
-        queryset = queryset.filter(id__gt=after)
-    circles = list(queryset[: PAGE_SIZE + 1])
-    more = len(circles) > PAGE_SIZE
-    circles = circles[:PAGE_SIZE]
+    )
     memberships = selectors.memberships_by_circle(request.user)
-    return {
-        "items": [_circle_out(c, memberships.get(c.pk)) for c in circles],
-        "next_cursor": str(circles[-1].pk) if more else None,
-    }
+    return keyset_page(request, response, queryset, cursor=cursor, size=PAGE_SIZE,
+                       out=lambda circle: _circle_out(circle, memberships.get(circle.pk)))
 
 
 @router.get("/circles/{slug}", response={200: CircleOut, **ERRORS})
 def get_circle(request, slug: str):
+    """A listed circle, or a circle you are a member of; 404 otherwise."""
     circle = selectors.visible_circle(request.user, slug)
     circle.member_count = circle.memberships.filter(state=Membership.State.ACTIVE).count()
     own = Membership.objects.filter(user=request.user, circle=circle).first() if request.user.is_authenticated else None
@@ -272,6 +261,7 @@ def get_circle(request, slug: str):
 @router.post("/circles/{slug}/join", response={201: MembershipOut, **ERRORS},
              summary="Join an open circle, or ask to join one on request")
 def join_circle(request, slug: str):
+    """An open circle makes you a member at once; a circle on request records a pending request for its facilitators."""
     user = require_user(request)
     circle = selectors.visible_circle(user, slug)
     return Status(201, _membership_out(services.circle_join(user=user, circle=circle)))
@@ -280,6 +270,7 @@ def join_circle(request, slug: str):
 @router.post("/circles/{slug}/leave", response={200: MembershipOut, **ERRORS},
              summary="Leave a circle, or withdraw a request to join")
 def leave_circle(request, slug: str):
+    """Ends your membership, or withdraws your pending request. The last facilitator cannot leave (409)."""
     user = require_user(request)
     circle = Circle.objects.filter(slug=slug).first()
     if circle is None:
@@ -289,30 +280,32 @@ def leave_circle(request, slug: str):
 
 @router.get("/circles/{slug}/memberships", response={200: MembershipPage, **ERRORS},
             summary="Members (facilitators may also list pending requests)")
-def list_memberships(request, slug: str, state: Literal["active", "pending"] = "active", cursor: str | None = None):
+def list_memberships(request, response: HttpResponse, slug: str,
+                     state: Literal["active", "pending"] = Query("active", description="active members, or pending requests (facilitators)"),
+                     cursor: str | None = cursor_param()):
+    """Oldest first. Pending requests are for the circle's facilitators only (403 for others)."""
     circle, mine = _member_circle(request, slug)
     if state == "pending":
         permissions.require_facilitator(request.user, circle)
-    after = _int_cursor(cursor)
-    queryset = Membership.objects.filter(circle=circle, state=state).select_related("user__profile").order_by("id")
-    if after is not None:
-        queryset = queryset.filter(id__gt=after)
-    items = list(queryset[: PAGE_SIZE + 1])
-    more = len(items) > PAGE_SIZE
-    items = items[:PAGE_SIZE]
-    for item in items:
-        item.circle = circle
-    return {"items": [_membership_out(m) for m in items], "next_cursor": str(items[-1].pk) if more else None}
+
+    def out(membership):
+        membership.circle = circle
+        return _membership_out(membership)
+
+    queryset = Membership.objects.filter(circle=circle, state=state).select_related("user__profile")
+    return keyset_page(request, response, queryset, cursor=cursor, size=PAGE_SIZE, out=out)
 
 
 @router.post("/circles/{slug}/memberships/{membership_id}/approve", response={200: MembershipOut, **ERRORS})
 def approve_membership(request, slug: str, membership_id: int):
+    """Facilitators: accept a pending request to join."""
     membership = _managed_membership(request, slug, membership_id)
     return _membership_out(services.membership_approve(facilitator=request.user, membership=membership))
 
 
 @router.post("/circles/{slug}/memberships/{membership_id}/decline", response={200: MembershipOut, **ERRORS})
 def decline_membership(request, slug: str, membership_id: int):
+    """Facilitators: turn down a pending request to join."""
     membership = _managed_membership(request, slug, membership_id)
     return _membership_out(services.membership_decline(facilitator=request.user, membership=membership))
 
@@ -320,6 +313,7 @@ def decline_membership(request, slug: str, membership_id: int):
 @router.patch("/circles/{slug}/memberships/{membership_id}", response={200: MembershipOut, **ERRORS},
               summary="Change a member's role")
 def change_role(request, slug: str, membership_id: int, payload: RoleIn):
+    """Facilitators: make a member a member, expert or facilitator."""
     membership = _managed_membership(request, slug, membership_id)
     return _membership_out(
         services.membership_change_role(facilitator=request.user, membership=membership, role=payload.role)
@@ -329,6 +323,7 @@ def change_role(request, slug: str, membership_id: int, payload: RoleIn):
 @router.delete("/circles/{slug}/memberships/{membership_id}", response={200: MembershipOut, **ERRORS},
                summary="Remove a member from the circle")
 def remove_membership(request, slug: str, membership_id: int):
+    """Facilitators: take someone out of the circle; their messages stay."""
     membership = _managed_membership(request, slug, membership_id)
     return _membership_out(services.membership_remove(facilitator=request.user, membership=membership))
 
@@ -336,6 +331,7 @@ def remove_membership(request, slug: str, membership_id: int):
 @router.post("/circles/{slug}/invitations", response={201: InvitationOut, **ERRORS},
              summary="Invite someone by email (the link is emailed, never returned)")
 def create_invitation(request, slug: str, payload: InvitationIn):
+    """Facilitators: invite an email address with a role. The link goes by email only."""
     user = require_user(request)
     circle, _mine = _member_circle(request, slug)
     invitation, _token = services.invitation_create(facilitator=user, circle=circle, email=payload.email, role=payload.role)
@@ -347,15 +343,18 @@ def create_invitation(request, slug: str, payload: InvitationIn):
 # --- Channels ---------------------------------------------------------------------------
 
 
-@router.get("/circles/{slug}/channels", response={200: list[ChannelOut], **ERRORS},
+@router.get("/circles/{slug}/channels", response={200: ChannelPage, **ERRORS},
             summary="Channels with your unread counts")
-def list_channels(request, slug: str):
+def list_channels(request, response: HttpResponse, slug: str, cursor: str | None = cursor_param()):
+    """Open channels by name, then the archived ones."""
     circle, _mine = _member_circle(request, slug)
-    return [_channel_out(c) for c in selectors.channels_with_unread(request.user, circle)]
+    channels = selectors.channels_with_unread(request.user, circle)
+    return offset_page(request, response, channels, cursor=cursor, size=PAGE_SIZE, out=_channel_out)
 
 
 @router.post("/circles/{slug}/channels", response={201: ChannelOut, **ERRORS})
 def create_channel(request, slug: str, payload: ChannelIn):
+    """Facilitators: add a channel; its slug follows from the name."""
     user = require_user(request)
     circle, _mine = _member_circle(request, slug)
     channel = services.channel_create(facilitator=user, circle=circle, name=payload.name, topic=payload.topic)
@@ -365,6 +364,7 @@ def create_channel(request, slug: str, payload: ChannelIn):
 @router.patch("/circles/{slug}/channels/{channel_slug}", response={200: ChannelOut, **ERRORS},
               summary="Rename, lock/unlock or archive a channel")
 def update_channel(request, slug: str, channel_slug: str, payload: ChannelPatch):
+    """Facilitators: send only the fields to change."""
     user = require_user(request)
     circle, _mine = _member_circle(request, slug)
     channel = selectors.channel_in_circle(circle, channel_slug)
@@ -378,16 +378,20 @@ def update_channel(request, slug: str, channel_slug: str, payload: ChannelPatch)
 
 @router.get("/circles/{slug}/channels/{channel_slug}/messages", response={200: MessagePage, **ERRORS},
             summary="Messages of a channel, newest first")
-def list_messages(request, slug: str, channel_slug: str, before: str | None = None,
-                  limit: int = Query(PAGE_SIZE, ge=1, le=selectors.MAX_API_PAGE)):
+def list_messages(request, response: HttpResponse, slug: str, channel_slug: str, cursor: str | None = cursor_param(),
+                  limit: int = Query(PAGE_SIZE, ge=1, le=selectors.MAX_API_PAGE, description="Messages per page")):
+    """Every message of the channel (roots and replies), newest first. A new message never
+    shifts the pages after the first."""
     circle, _mine = _member_circle(request, slug)
     channel = selectors.channel_in_circle(circle, channel_slug)
-    items, reactions, next_cursor = selectors.channel_messages(request.user, channel, before=before, limit=limit)
-    return {"items": [_message_out(m, reactions[m.pk]) for m in items], "next_cursor": next_cursor}
+    before = decode_cursor(cursor)
+    items, reactions, more = selectors.channel_messages(request.user, channel, before=before, limit=limit)
+    return page(request, response, [_message_out(m, reactions[m.pk]) for m in items], items[-1].pk if more else None)
 
 
 @router.post("/circles/{slug}/channels/{channel_slug}/messages", response={201: MessageOut, **ERRORS},
-             summary="Post a message, or a reply with `parent`")
+             summary="Post a message, or a reply with `parent`", description=IDEMPOTENCY)
+@idempotent
 def post_message(request, slug: str, channel_slug: str, payload: MessageIn):
     user = require_user(request)
     circle, _mine = _member_circle(request, slug)
@@ -403,12 +407,14 @@ def post_message(request, slug: str, channel_slug: str, payload: MessageIn):
 
 @router.get("/messages/{message_id}", response={200: MessageOut, **ERRORS})
 def get_message(request, message_id: int):
+    """One message you may read, with its reactions."""
     message = selectors.readable_message(request.user, message_id)
     return _message_out(message, selectors.reaction_counts(request.user, [message.pk])[message.pk])
 
 
 @router.patch("/messages/{message_id}", response={200: MessageOut, **ERRORS}, summary="Edit your own message")
 def edit_message(request, message_id: int, payload: MessageEditIn):
+    """Authors only; the message shows it was edited."""
     user = require_user(request)
     message = selectors.readable_message(user, message_id)
     message = services.message_edit(editor=user, message=message, body=payload.body)
@@ -418,6 +424,7 @@ def edit_message(request, message_id: int, payload: MessageEditIn):
 @router.delete("/messages/{message_id}", response={200: MessageOut, **ERRORS},
                summary="Delete your own message (the thread keeps its place)")
 def delete_message(request, message_id: int):
+    """Authors (and facilitators): the text goes, the place in the thread stays."""
     user = require_user(request)
     message = selectors.readable_message(user, message_id)
     message = services.message_delete(actor=user, message=message)
@@ -426,6 +433,7 @@ def delete_message(request, message_id: int):
 
 @router.post("/messages/{message_id}/hide", response={200: MessageOut, **ERRORS}, summary="Hide a message (facilitators)")
 def hide_message(request, message_id: int):
+    """Facilitators: hide a message from the circle without deleting it."""
     user = require_user(request)
     message = selectors.readable_message(user, message_id)
     message = services.message_hide(moderator=user, message=message)
@@ -434,6 +442,7 @@ def hide_message(request, message_id: int):
 
 @router.post("/messages/{message_id}/report", response={201: dict, **ERRORS}, summary="Report a message to the facilitators")
 def report_message(request, message_id: int, payload: ReportIn):
+    """Tell the circle's facilitators what is wrong with a message."""
     user = require_user(request)
     message = selectors.readable_message(user, message_id)
     report = services.message_report(reporter=user, message=message, reason=payload.reason)
@@ -442,7 +451,8 @@ def report_message(request, message_id: int, payload: ReportIn):
 
 @router.put("/messages/{message_id}/reactions/{kind}", response={200: ReactionState, **ERRORS},
             summary="Add one of the fixed reactions: " + ", ".join(Reaction.Kind.values))
-def add_reaction(request, message_id: int, kind: str):
+def add_reaction(request, message_id: int, kind: ReactionKind):
+    """Idempotent: adding a reaction you already gave changes nothing."""
     user = require_user(request)
     message = selectors.readable_message(user, message_id)
     return {"kind": kind, "mine": services.reaction_set(user=user, message=message, kind=kind, on=True)}
@@ -450,7 +460,8 @@ def add_reaction(request, message_id: int, kind: str):
 
 @router.delete("/messages/{message_id}/reactions/{kind}", response={200: ReactionState, **ERRORS},
                summary="Take back a reaction")
-def remove_reaction(request, message_id: int, kind: str):
+def remove_reaction(request, message_id: int, kind: ReactionKind):
+    """Idempotent: taking back a reaction you did not give changes nothing."""
     user = require_user(request)
     message = selectors.readable_message(user, message_id)
     return {"kind": kind, "mine": services.reaction_set(user=user, message=message, kind=kind, on=False)}

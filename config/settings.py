@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "communities",
     "casework",
     "partners",
+    "idempotency",
     "channels",
     "django_htmx",
     "django_tasks",

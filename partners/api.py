@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Literal
 
 from django.contrib.auth import get_user_model
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
@@ -19,11 +19,13 @@ from pydantic import Field, StrictBool, StrictInt, StrictStr
 
 from cms.models import Network
 from communities.models import Channel
+from config.api_conventions import ERRORS, NOT_BLANK, PageOut, cursor_param, keyset_page
 
 from . import links, permissions, selectors, services
 from .errors import NotAuthenticated, NotFound, ServiceError
 from .fees import quote_for_page
 from .models import KnowledgeQuestion, PartnerApplicationPage, Theme
+from .models.questions import CONTEXT_TEXT_MAX, QUESTION_TEXT_MAX, REPLY_TEXT_MAX
 
 router = Router(tags=["partners"])
 
@@ -59,16 +61,6 @@ def _caller(request, *, write: bool = False):
 
 
 # --- schemas ----------------------------------------------------------------------------
-
-
-class Error(Schema):
-    detail: str
-    code: str
-
-
-# What any call can answer (config/api.py): 400 a body that is not JSON, 401 a bad token, 403 a
-# read-only token or failed CSRF check on a write, 404, 409, 413 too large, 422 bad input, 429.
-ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 409: Error, 413: Error, 422: Error, 429: Error}
 
 
 class Person(Schema):
@@ -149,9 +141,8 @@ class QuestionDetailOut(KnowledgeQuestionOut):
     history: list[EventOut]
 
 
-class QuestionPage(Schema):
+class QuestionPage(PageOut):
     items: list[KnowledgeQuestionOut]
-    next_cursor: int | None
 
 
 class InboxOut(Schema):
@@ -172,17 +163,18 @@ class OverviewOut(Schema):
 
 
 class QuestionIn(Schema):
-    title: StrictStr
-    question: StrictStr
-    context: StrictStr = ""
+    title: StrictStr = Field(min_length=1, max_length=150, pattern=NOT_BLANK, examples=["Ervaringen met een woonagenda?"])
+    question: StrictStr = Field(min_length=1, max_length=QUESTION_TEXT_MAX, pattern=NOT_BLANK,
+                                examples=["Welke gemeenten betrekken de regio bij hun woonagenda?"])
+    context: StrictStr = Field("", max_length=CONTEXT_TEXT_MAX)
     urgency: Literal["low", "normal", "high"] = "normal"
-    theme: StrictStr = Theme.OTHER.value
-    share_consent: StrictBool = False
+    theme: Literal[tuple(Theme.values)] = Theme.OTHER.value
+    share_consent: StrictBool = Field(False, description="The answer may be shared, anonymised, with other members")
 
 
 class ActionIn(Schema):
-    action: StrictStr = Field(description=", ".join(services.RULES))
-    body: StrictStr | None = None
+    action: Literal[tuple(services.RULES)] = Field(description="One of the question's `allowed_actions`")
+    body: StrictStr | None = Field(None, max_length=REPLY_TEXT_MAX)
     channel: StrictInt | None = Field(None, description="forward_circle: the channel for the new thread")
     colleague: StrictInt | None = Field(None, description="forward_colleague: the user id of the colleague")
 
@@ -277,6 +269,7 @@ class FeeQuery(Schema):
 @router.get("/partners/fee", response={200: FeeOut, **ERRORS}, auth=None, summary="Compute the partner fee")
 @json_errors
 def partner_fee(request, filters: Query[FeeQuery]):
+    """The yearly partner fee for the given networks, with the network discount. No login needed."""
     pages = PartnerApplicationPage.objects.live().public().order_by("path")
     page = pages.filter(pk=filters.page).first() if filters.page else pages.first()
     if page is None:
@@ -294,6 +287,7 @@ def partner_fee(request, filters: Query[FeeQuery]):
 @router.get("/knowledge-questions/routing", response={200: RoutingOut, **ERRORS}, summary="Where my question would go")
 @json_errors
 def question_routing(request):
+    """Whether your knowledge question would go to your organisation's contact person or the shared inbox."""
     user = _caller(request)
     routing = selectors.routing_for(user)
     contact = None
@@ -310,14 +304,11 @@ def question_routing(request):
 
 @router.get("/knowledge-questions", response={200: QuestionPage, **ERRORS}, summary="My knowledge questions")
 @json_errors
-def question_list(request, before: int | None = None):
+def question_list(request, response: HttpResponse, cursor: str | None = cursor_param()):
+    """Newest first."""
     user = _caller(request)
-    questions = selectors.my_questions(user).order_by("-pk")
-    if before is not None:
-        questions = questions.filter(pk__lt=before)
-    items = list(questions[: PAGE_SIZE + 1])
-    next_cursor = items[PAGE_SIZE - 1].pk if len(items) > PAGE_SIZE else None
-    return {"items": [_question(q) for q in items[:PAGE_SIZE]], "next_cursor": next_cursor}
+    return keyset_page(request, response, selectors.my_questions(user), cursor=cursor, size=PAGE_SIZE,
+                       descending=True, out=_question)
 
 
 @router.post(
@@ -327,6 +318,7 @@ def question_list(request, before: int | None = None):
 )
 @json_errors
 def question_create(request, payload: QuestionIn):
+    """Ask the knowledge desk a question; it is routed as `routing` says."""
     user = _caller(request, write=True)
     question = services.question_ask(
         author=user,
@@ -343,6 +335,7 @@ def question_create(request, payload: QuestionIn):
 @router.get("/knowledge-questions/inbox", response={200: InboxOut, **ERRORS}, summary="My inbox")
 @json_errors
 def question_inbox(request):
+    """Partner contacts and editors: the questions routed to you, and the shared inbox."""
     user = _caller(request)
     if not permissions.can_see_inbox(user):
         raise NotFound(_("This page does not exist."))
@@ -355,6 +348,7 @@ def question_inbox(request):
 )
 @json_errors
 def question_overview(request):
+    """Editors: numbers of questions per organisation and theme."""
     user = _caller(request)
     if not permissions.can_see_overview(user):
         raise NotFound(_("This page does not exist."))
@@ -376,6 +370,7 @@ def question_overview(request):
 )
 @json_errors
 def question_detail(request, question_id: int):
+    """One question you asked or may handle, with its history."""
     user = _caller(request)
     return _detail(user, permissions.get_readable_question(user, question_id))
 
@@ -387,6 +382,7 @@ def question_detail(request, question_id: int):
 )
 @json_errors
 def question_action(request, question_id: int, payload: ActionIn):
+    """One step of the status machine; `allowed_actions` of the question lists yours."""
     user = _caller(request, write=True)
     question = permissions.get_readable_question(user, question_id)
     channel = colleague = None

@@ -1,10 +1,12 @@
 """API: notifications (cursor-paginated list, mark read, mark all read, preferences),
 member search and saved items. Same selectors, services and rules as the pages."""
 
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 
 from communities.errors import InvalidInput, NotAuthenticated, NotFound
+from config.api_conventions import ERRORS, PageOut, cursor_param, keyset_page
 
 from . import saved as saved_items
 from . import search, selectors, services
@@ -15,17 +17,6 @@ from .payloads import notification_payload
 router = Router(tags=["notifications"])
 
 MAX_LIMIT = 100
-
-
-class ErrorOut(Schema):
-    detail: str
-    code: str
-
-
-# What any call can answer (config/api.py): 400 a body that is not JSON, 401 not signed in or a
-# bad token, 403 a read-only token or failed CSRF check on a write, 404, 413, 422 bad input, 429.
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 413: ErrorOut, 422: ErrorOut,
-          429: ErrorOut}
 
 
 class NotificationOut(Schema):
@@ -39,9 +30,8 @@ class NotificationOut(Schema):
     read: bool
 
 
-class NotificationListOut(Schema):
+class NotificationListOut(PageOut):
     items: list[NotificationOut]
-    next_cursor: str | None
     unread: int
 
 
@@ -107,34 +97,30 @@ def _cursor_id(cursor: str | None) -> int | None:
     return int(cursor)
 
 
-@router.get("/notifications", response={200: NotificationListOut, **ERRORS})
-def notification_list(request, cursor: str | None = None, limit: int = Query(50, ge=1, le=MAX_LIMIT), unread: bool = False):
-    """Newest first. Pass `next_cursor` back as `cursor` for the next page."""
+@router.get("/notifications", response={200: NotificationListOut, **ERRORS}, summary="Your notifications")
+def notification_list(request, response: HttpResponse, cursor: str | None = cursor_param(),
+                      limit: int = Query(50, ge=1, le=MAX_LIMIT, description="Notifications per page"),
+                      unread: bool = Query(False, description="Only the unread ones")):
+    """Newest first; `unread` counts all your unread notifications."""
     me = _me(request)
-    before = _cursor_id(cursor)
     queryset = selectors.notifications_for(me)
-    if before is not None:
-        queryset = queryset.filter(pk__lt=before)
     if unread:
         queryset = queryset.filter(read_at__isnull=True)
-    rows = list(queryset[: limit + 1])
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return {
-        "items": [notification_payload(n, may_read=n.may_read) for n in rows],
-        "next_cursor": str(rows[-1].pk) if more else None,
-        "unread": selectors.unread_count(me),
-    }
+    listed = keyset_page(request, response, queryset, cursor=cursor, size=limit, descending=True,
+                         out=lambda n: notification_payload(n, may_read=n.may_read))
+    return {**listed, "unread": selectors.unread_count(me)}
 
 
 @router.post("/notifications/read-all", response={200: UnreadOut, **ERRORS})
 def notification_mark_all_read(request):
+    """Marks all your notifications read; answers how many were marked."""
     marked = services.notification_mark_all_read(user=_me(request))
     return {"unread": 0, "marked": marked}
 
 
 @router.post("/notifications/{notification_id}/read", response={200: NotificationOut, **ERRORS})
 def notification_mark_read(request, notification_id: int):
+    """Marks one of your notifications read."""
     me = _me(request)
     services.notification_mark_read(user=me, notification_id=notification_id)
     notification = selectors.notifications_for(me).get(pk=notification_id)
@@ -143,11 +129,13 @@ def notification_mark_read(request, notification_id: int):
 
 @router.get("/notifications/preferences", response={200: PreferencesOut, **ERRORS})
 def notification_preferences(request):
+    """How you want each kind of notification: immediately, in a digest, or not at all."""
     return {"preferences": services.preferences_for(_me(request))}
 
 
 @router.put("/notifications/preferences", response={200: PreferencesOut, **ERRORS})
 def notification_preferences_update(request, payload: PreferencesIn):
+    """Send the kinds to change with their delivery."""
     return {"preferences": services.preferences_update(user=_me(request), preferences=payload.preferences)}
 
 
@@ -199,12 +187,14 @@ def member_search(request, q: str = "", type: str | None = None, circle: str | N
 
 @router.post("/saved/{kind}/{object_id}", response={200: SavedOut, **ERRORS})
 def saved_add(request, kind: str, object_id: int):
+    """Save a message or case for later (`kind` message or case). Saving twice changes nothing."""
     saved_items.saved_item_add(user=_me(request), kind=kind, object_id=object_id)
     return {"kind": kind, "id": object_id, "saved": True}
 
 
 @router.delete("/saved/{kind}/{object_id}", response={200: SavedOut, **ERRORS})
 def saved_remove(request, kind: str, object_id: int):
+    """Forget a saved message or case."""
     saved_items.saved_item_remove(user=_me(request), kind=kind, object_id=object_id)
     return {"kind": kind, "id": object_id, "saved": False}
 

@@ -267,7 +267,7 @@ def test_unread_counts_and_new_marker_end_to_end(client, circle, channel, offici
     home = text(client.get(circle.get_absolute_url()))
     assert re.search(rf'data-unread-channel="{channel.pk}">2<', home)
     assert re.search(rf'data-unread-channel="{other.pk}">1<', home)
-    api = {c["slug"]: c["unread"] for c in client.get(f"/api/v1/circles/{circle.slug}/channels").json()}
+    api = {c["slug"]: c["unread"] for c in client.get(f"/api/v1/circles/{circle.slug}/channels").json()["items"]}
     assert api == {"algemeen": 2, "kennisagenda": 1}
 
     page = text(client.get(channel.get_absolute_url()))

@@ -15,12 +15,12 @@ def test_api_messages_pages_with_new_messages_in_between(client, channel, offici
     url = f"/api/v1/circles/{channel.circle.slug}/channels/{channel.slug}/messages?limit=10"
     first = client.get(url).json()
     seen = [m["id"] for m in first["items"]]
-    cursor = first["next_cursor"]
-    while cursor:
+    following = first["next"]
+    while following:
         post(official2, channel, "Er komt steeds iets bij")  # newer than anything on the pages still to come
-        page = client.get(f"{url}&before={cursor}").json()
+        page = client.get(following).json()
         seen += [m["id"] for m in page["items"]]
-        cursor = page["next_cursor"]
+        following = page["next"]
     assert seen == originals  # all 25, newest first, none twice, none of those posted while paging
 
 
@@ -60,6 +60,7 @@ def test_an_invalid_cursor_gets_a_clear_message(client, channel, official):
     client.force_login(official)
     response = client.get(f"{channel.get_absolute_url()}?na=kapot", follow=True)
     assert "Deze paginalink klopt niet" in response.content.decode()
-    api = client.get(f"/api/v1/circles/{channel.circle.slug}/channels/{channel.slug}/messages?before=kapot")
+    api = client.get(f"/api/v1/circles/{channel.circle.slug}/channels/{channel.slug}/messages?cursor=kapot")
     assert api.status_code == 422
-    assert "Deze paginalink klopt niet" in api.json()["detail"]
+    assert api.json()["code"] == "invalid_cursor"
+    assert "Deze cursor is niet geldig" in api.json()["detail"]

@@ -57,7 +57,7 @@ def test_my_questions_are_cursor_paginated(client, official, contact, settings):
     client.force_login(official)
     first = client.get("/api/v1/knowledge-questions").json()
     assert len(first["items"]) == 50 and first["items"][0]["title"] == "Vraag 52"
-    rest = client.get("/api/v1/knowledge-questions", {"before": first["next_cursor"]}).json()
+    rest = client.get("/api/v1/knowledge-questions", {"cursor": first["next_cursor"]}).json()
     assert [item["title"] for item in rest["items"]] == ["Vraag 2", "Vraag 1", "Vraag 0"]
     assert rest["next_cursor"] is None
 
