@@ -23,6 +23,7 @@ urlpatterns = [
     re_path(r"^api/v1/(?P<rest>.*)$", api_path_not_found),
     path("sitemap.xml", sitemap),
     path("", include("communities.notifications.urls")),
+    path("", include("webhooks.urls")),
     path("", include("communities.urls")),
     path("", include("casework.urls")),
     path("", include("partners.urls")),
