@@ -160,7 +160,7 @@ def test_repeated_failures_switch_the_endpoint_off(circle, channel, official, fa
         assert not endpoint.enabled
         assert endpoint.disabled_reason == Delivery.Error.HTTP_STATUS
         assert endpoint.disabled_at is not None
-        assert "error status" in endpoint.disabled_reason_label()
+        assert "foutstatus" in endpoint.disabled_reason_label()
         # what waited for a retry is not sent any more, nor anything new
         assert sorted(Delivery.objects.values_list("status", flat=True)) == ["cancelled", "cancelled", "failed"]
         assert services.retry_due_deliveries(now=timezone.now() + timedelta(days=1)) == 0
