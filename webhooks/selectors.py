@@ -1,17 +1,14 @@
 """Reads of the webhook pages."""
 
-from django.db.models import Count, Max, Q
+from django.db.models import Max
 
-from .models import Delivery, Endpoint
+from .models import Endpoint
 
 LOG_SIZE = 50
 
 
 def circle_endpoints(circle):
-    return Endpoint.objects.filter(circle=circle).annotate(
-        failed_count=Count("deliveries", filter=Q(deliveries__status=Delivery.Status.FAILED)),
-        last_delivery_at=Max("deliveries__created_at"),
-    )
+    return Endpoint.objects.filter(circle=circle).annotate(last_delivery_at=Max("deliveries__created_at"))
 
 
 def endpoint_deliveries(endpoint, limit: int = LOG_SIZE):
