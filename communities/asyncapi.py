@@ -22,8 +22,10 @@ REF_TEMPLATE = "#/components/schemas/{model}"
 
 REQUEST_FIELD_SCHEMAS = {
     ID: {"type": "integer", "minimum": 1, "maximum": 2**63 - 1},
-    OPTIONAL_ID: {"type": ["integer", "null"], "minimum": 1, "maximum": 2**63 - 1},
-    OPTIONAL_TIME: {"type": ["integer", "null"], "minimum": 0, "description": "milliseconds since 1970 (server time)"},
+    OPTIONAL_ID: {"type": ["integer", "null"], "minimum": 0, "maximum": 2**63 - 1,
+                  "description": "a message id; 0 or null: from the start"},
+    OPTIONAL_TIME: {"type": ["integer", "null"], "minimum": 0, "maximum": 2**53 - 1,
+                    "description": "milliseconds since 1970 (server time)"},
 }
 
 REQUEST_DESCRIPTIONS = {
@@ -31,7 +33,7 @@ REQUEST_DESCRIPTIONS = {
                  "(or `resync` when too many were missed); with `changes_since` also the present state of "
                  "messages edited, deleted or hidden since then, and `subscribed` then carries `at`.",
     "subscribe_case": "Follow a case the user may read: its phase changes, questions and feedback.",
-    "unsubscribe": "Stop following a channel or a case (exactly one of `channel` or `case`).",
+    "unsubscribe": "Stop following a channel or a case (`channel` or `case`; with both, the channel).",
     "typing": "The user is typing in a subscribed channel; the others get a `typing` frame.",
     "read": "The page showed the channel up to `message` while visible; the read marker moves there.",
 }
@@ -68,10 +70,7 @@ def _request_schema(kind: str, fields: dict[str, str]) -> dict:
     }
     if kind == "unsubscribe":
         schema["properties"].update(channel=REQUEST_FIELD_SCHEMAS[ID], case=REQUEST_FIELD_SCHEMAS[ID])
-        schema["oneOf"] = [
-            {"required": ["channel"], "not": {"required": ["case"]}},
-            {"required": ["case"], "not": {"required": ["channel"]}},
-        ]
+        schema["anyOf"] = [{"required": ["channel"]}, {"required": ["case"]}]  # both: the channel
     return schema
 
 

@@ -13,14 +13,15 @@ FIELD_OF_ERROR = {"invalid_events": "events", "invalid_description": "descriptio
 
 class EndpointForm(ServiceErrorMixin, forms.Form):
     url = forms.CharField(
-        label=_("Address (URL)"), required=False, max_length=URL_MAX_LENGTH,
+        label=_("Address (URL)"), max_length=URL_MAX_LENGTH,
+        error_messages={"required": _("Enter the address (URL) that should receive the webhook.")},
         widget=forms.URLInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
         help_text=_("We send a POST request with JSON to this address, for example https://example.org/leerkring-hook."),
     )
     description = forms.CharField(label=_("Description"), required=False, max_length=200,
                                   help_text=_("What the webhook is for, for example \"notices in our Teams channel\"."))
-    events = forms.MultipleChoiceField(label=_("Events"), required=False, choices=Event.choices,
-                                       widget=forms.CheckboxSelectMultiple)
+    events = forms.MultipleChoiceField(label=_("Events"), choices=Event.choices, widget=forms.CheckboxSelectMultiple,
+                                       error_messages={"required": _("Choose at least one event.")})
 
     def add_service_error(self, error, field=None):
         super().add_service_error(error, field=field or FIELD_OF_ERROR.get(error.code, "url"))
