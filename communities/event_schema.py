@@ -15,9 +15,10 @@ payload that drifts from the protocol fails a test instead of a browser.
 """
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, TypeAdapter
+from pydantic import WithJsonSchema
 from pydantic import model_validator
 
 from .models import Reaction
@@ -32,7 +33,9 @@ def _iso_datetime(value: str) -> str:
     return value
 
 
-IsoDatetime = Annotated[StrictStr, AfterValidator(_iso_datetime)]
+IsoDatetime = Annotated[
+    StrictStr, AfterValidator(_iso_datetime), WithJsonSchema({"type": "string", "format": "date-time"})
+]
 
 
 class Strict(BaseModel):
@@ -264,6 +267,7 @@ _FrameUnion = Annotated[
     Field(discriminator="type"),
 ]
 FRAME = TypeAdapter(_FrameUnion)
+FRAME_MODELS = get_args(get_args(_FrameUnion)[0])  # every frame's model, for the AsyncAPI document
 
 
 # --- Requests (browser -> consumer) --------------------------------------------------------

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.ratelimit import check_post_rate, check_rate
+from webhooks import services as webhooks
 
 from . import permissions, selectors
 from .audit import Action as AuditAction
@@ -165,6 +166,7 @@ def message_post(*, author, channel: Channel, body, parent: Message | None = Non
     message.last_activity_at = None if parent else message.created_at
     message.last_message_id = 0 if parent else message.pk
     _broadcast_message("message.created", message)
+    webhooks.dispatch_on_commit(event="message.created", circle=channel.circle, obj=message)
     notification_triggers.message_posted(message=message)
     return message
 

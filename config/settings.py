@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "casework",
     "partners",
     "idempotency",
+    "webhooks",
     "channels",
     "django_htmx",
     "django_tasks",
@@ -237,6 +238,15 @@ if os.environ.get("TASKS_BACKEND", "immediate") == "database":
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 else:
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+# --- Outgoing webhooks (webhooks/) ------------------------------------------------------
+# Loopback receivers (http or https to 127.0.0.1/::1/localhost) only where this is on: tests
+# and local development. Otherwise https to public addresses only.
+WEBHOOK_ALLOW_LOOPBACK = env_bool("WEBHOOK_ALLOW_LOOPBACK", TESTING)
+WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", 5))
+WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("WEBHOOK_MAX_ATTEMPTS", 5))
+WEBHOOK_RETRY_BASE_SECONDS = int(os.environ.get("WEBHOOK_RETRY_BASE_SECONDS", 60))  # then 2x, 4x, ...
+WEBHOOK_DISABLE_AFTER_FAILURES = int(os.environ.get("WEBHOOK_DISABLE_AFTER_FAILURES", 15))
 
 # --- Email ----------------------------------------------------------------------------
 EMAIL_URL = os.environ.get("EMAIL_URL", "")

@@ -9,6 +9,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from config.api import api as api_v1
+from communities.asyncapi import asyncapi_json
 from config.api import api_path_not_found
 
 urlpatterns = [
@@ -19,10 +20,12 @@ urlpatterns = [
     path("documenten/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),
     path("taal/", set_language, name="set_language"),
+    path("api/v1/asyncapi.json", asyncapi_json, name="asyncapi"),
     path("api/v1/", api_v1.urls),
     re_path(r"^api/v1/(?P<rest>.*)$", api_path_not_found),
     path("sitemap.xml", sitemap),
     path("", include("communities.notifications.urls")),
+    path("", include("webhooks.urls")),
     path("", include("communities.urls")),
     path("", include("casework.urls")),
     path("", include("partners.urls")),

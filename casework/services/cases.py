@@ -14,6 +14,7 @@ from ..models.cases import PHASE_ORDER
 from ..payloads import case_event
 from ..permissions import Action, check, phase_label
 from communities.notifications import case_triggers
+from webhooks import services as webhooks
 
 from .common import broadcast, clean_text, locked_case, render
 
@@ -125,6 +126,7 @@ def case_update(*, editor, case: Case, files=(), **data) -> Case:
     if files:
         attachments_add(uploader=editor, case=case, uploads=files)
     broadcast(case, case_event(case))
+    webhooks.dispatch_on_commit(event="case.updated", circle=case.circle, obj=case)
     return case
 
 
@@ -161,6 +163,7 @@ def case_move(*, actor, case: Case, to_phase) -> Case:
     case.save(update_fields=["phase", "phase_changed_at", "concluded_at", "updated_at"])
     audit_record(circle=case.circle, actor=actor, action=AuditAction.PHASE_CHANGED, case=case.pk, old=old_phase, new=to_phase)
     broadcast(case, case_event(case))
+    webhooks.dispatch_on_commit(event="case.updated", circle=case.circle, obj=case)
     if current == PHASE_ORDER.index(Case.Phase.DRAFT):
         case_triggers.case_brought_in(case=case, actor=actor)  # the circle sees it from now on
     else:
@@ -177,4 +180,5 @@ def case_reflect(*, author, case: Case, reflection) -> Case:
     case.reflection_html = render(case.reflection)
     case.save(update_fields=["reflection", "reflection_html", "updated_at"])
     broadcast(case, case_event(case))
+    webhooks.dispatch_on_commit(event="case.updated", circle=case.circle, obj=case)
     return case

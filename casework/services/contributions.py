@@ -9,6 +9,7 @@ from ..models import Case, CaseQuestion, Feedback
 from ..payloads import case_event, feedback_payload, question_payload
 from ..permissions import Action, check, get_readable_case
 from communities.notifications import case_triggers
+from webhooks import services as webhooks
 
 from .common import broadcast, clean_text, locked_case, render
 
@@ -77,6 +78,7 @@ def feedback_give(*, author, case: Case, body="", analysis="", approach="", risk
     feedback.save()
     Case.objects.filter(pk=case.pk).update(updated_at=timezone.now())
     broadcast(case, {"type": "feedback.created", "case": case.pk, "feedback": feedback_payload(feedback)})
+    webhooks.dispatch_on_commit(event="feedback.created", circle=case.circle, obj=feedback)
     case_triggers.case_contribution(case=case, actor=author, contribution="feedback", item=feedback)
     return feedback
 

@@ -4,6 +4,7 @@ import pytest
 
 from casework import services
 from casework.event_schema import check_event
+from tests.realtime.asyncapi import validate_server_frame
 
 from .conftest import fresh
 
@@ -43,6 +44,7 @@ def test_every_event_of_a_consultation_is_sent_after_commit_in_its_schema(
     for group, event in captured:
         assert group == f"case-{case.pk}"
         check_event(event)
+        validate_server_frame(event)  # forwarded to browsers as the AsyncAPI document describes
     expert_event = captured[5][1]
     assert expert_event["feedback"]["kind"] == "expert"
     assert expert_event["feedback"]["rubric"]["risks"] == "<p>c</p>"

@@ -23,6 +23,8 @@ from django.test import Client
 
 from communities.event_schema import validate_frame
 
+from .asyncapi import validate_client_frame, validate_server_frame
+
 ORIGIN = "http://127.0.0.1"
 
 
@@ -70,9 +72,10 @@ class Socket:
         await self.communicator.send_to(bytes_data=data)
 
     async def receive(self, timeout: float = 3) -> dict:
-        """The next frame, checked against the protocol's schema."""
+        """The next frame, checked against the protocol's schema and the AsyncAPI document."""
         frame = json.loads(await self.communicator.receive_from(timeout))
         validate_frame(frame)
+        validate_server_frame(frame)
         return frame
 
     async def receive_close(self, timeout: float = 3) -> int:
@@ -87,7 +90,9 @@ class Socket:
 
     async def subscribe(self, channel_id: int, since: int | None = None, **changes_since) -> dict:
         """`changes_since=<ms>` as a page showing the channel sends it; the reply then has `at`."""
-        reply = await self.request({"type": "subscribe", "channel": channel_id, "since": since, **changes_since})
+        frame = {"type": "subscribe", "channel": channel_id, "since": since, **changes_since}
+        validate_client_frame(frame)
+        reply = await self.request(frame)
         expected = {"type": "subscribed", "channel": channel_id}
         if changes_since:
             assert isinstance(reply.pop("at", None), int), reply

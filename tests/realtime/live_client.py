@@ -9,6 +9,8 @@ from websockets.sync.client import connect
 
 from communities.event_schema import validate_frame
 
+from .asyncapi import validate_server_frame
+
 
 def session_key_for(user) -> str:
     """Log `user` in (a committed session row) and return the session cookie's value."""
@@ -41,6 +43,7 @@ class LiveClient:
     def receive(self, timeout: float = 5) -> dict:
         frame = json.loads(self.socket.recv(timeout))
         validate_frame(frame)
+        validate_server_frame(frame)
         return frame
 
     def subscribe(self, channel_id: int, since: int | None = None) -> None:

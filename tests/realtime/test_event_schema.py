@@ -11,6 +11,8 @@ from communities import services
 from communities.event_schema import CASE_EVENT_TYPES, CHANNEL_EVENT_TYPES, validate_event, validate_frame
 from tests.factories import ChannelFactory, MembershipFactory
 
+from .asyncapi import validate_server_frame
+
 pytestmark = pytest.mark.django_db
 
 
@@ -63,6 +65,7 @@ def test_every_message_event_matches_its_schema(
         assert group == f"channel-{channel.pk}"
         validate_event(event)
         validate_frame(event)  # forwarded to browsers unchanged
+        validate_server_frame(event)  # as the AsyncAPI document describes it
 
 
 def test_every_membership_and_channel_event_matches_its_schema(
@@ -89,6 +92,7 @@ def test_every_membership_and_channel_event_matches_its_schema(
     for _group, event in events:
         validate_event(event)
     validate_frame(events[-1][1])  # channel.updated is forwarded to browsers unchanged
+    validate_server_frame(events[-1][1])
 
 
 def test_reaction_event_matches_its_schema(
@@ -110,6 +114,7 @@ def test_reaction_event_matches_its_schema(
     for _group, event in events:
         validate_event(event)
         validate_frame(event)  # forwarded to browsers unchanged
+        validate_server_frame(event)  # as the AsyncAPI document describes it
 
 
 def test_channel_read_event_matches_its_schema(channel, official, facilitator, captured_events, django_capture_on_commit_callbacks):
@@ -125,6 +130,7 @@ def test_channel_read_event_matches_its_schema(channel, official, facilitator, c
     assert (group, event) == (f"user-{official.pk}", {"type": "channel.read", "channel": channel.pk, "unread": 1})
     validate_event(event)
     validate_frame(event)
+    validate_server_frame(event)
 
 
 def test_logout_event_matches_its_schema(official, captured_events, django_capture_on_commit_callbacks):
