@@ -260,16 +260,18 @@ def list_cases(
     theme: str | None = None,
     mine: bool = False,
     awaiting_my_feedback: bool = False,
+    q: str = "",
     cursor: int | None = None,
 ):
     """Newest first, `PAGE_SIZE` at a time; pass `next_cursor` back as `cursor` for more.
-    `counts` has the number of visible cases per phase."""
+    `q` keeps the cases matching these words (any text; someone else's confidential case by
+    its title only). `counts` has the number of visible cases per phase."""
     circle = _circle(slug)
     require_member(request.user, circle)
     if phase is not None and phase not in PHASE_ORDER:
         phase = "-"  # an unknown phase matches nothing
     cases = selectors.case_list(
-        request.user, circle, phase=phase, theme=theme, mine=mine, awaiting_my_feedback=awaiting_my_feedback
+        request.user, circle, phase=phase, theme=theme, mine=mine, awaiting_my_feedback=awaiting_my_feedback, query=q
     ).order_by("-id")
     if cursor:
         cases = cases.filter(pk__lt=cursor)
