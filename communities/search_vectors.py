@@ -58,6 +58,15 @@ def clear_message_vectors(queryset) -> None:
         queryset.update(search_vector=None)
 
 
+def analyze(*models) -> None:
+    """Fresh planner statistics after bulk writes: with stale ones PostgreSQL guesses how many
+    rows a word matches and may read a common word's whole GIN posting list."""
+    if uses_postgres():
+        with connection.cursor() as cursor:
+            for model in models:
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+
+
 def refresh_case_vectors(queryset) -> int:
     if not uses_postgres():
         return 0

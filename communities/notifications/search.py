@@ -117,8 +117,8 @@ class Hit:
 # --- Messages -----------------------------------------------------------------------------
 
 
-def message_queryset(*, user, query: str, circle: Circle | None = None) -> QuerySet:
-    """Messages the user may read that match `query`, best first; annotated for the excerpt."""
+def readable_messages(*, user, circle: Circle | None = None) -> QuerySet:
+    """Messages the user may read in search: active member of the circle, not removed."""
     queryset = Message.objects.filter(
         channel__circle__in=active_circle_ids(user),
         deleted_at__isnull=True,
@@ -127,27 +127,39 @@ def message_queryset(*, user, query: str, circle: Circle | None = None) -> Query
     ).select_related("channel__circle", "author__profile")
     if circle is not None:
         queryset = queryset.filter(channel__circle=circle)
+    return queryset
+
+
+def with_excerpt(queryset: QuerySet, search_query) -> QuerySet:
+    """PostgreSQL: the highlighted excerpt (ts_headline, run only for the rows of the page)."""
+    from django.contrib.postgres.search import SearchHeadline
+
+    return queryset.annotate(
+        raw_excerpt=SearchHeadline(
+            # without our marker characters, so a message cannot fake a highlight
+            Replace(Replace("body_source", Value(START), Value("")), Value(STOP), Value("")),
+            search_query,
+            config=SEARCH_CONFIG,
+            start_sel=START,
+            stop_sel=STOP,
+            max_words=35,
+            min_words=15,
+        ),
+    )
+
+
+def message_queryset(*, user, query: str, circle: Circle | None = None) -> QuerySet:
+    """Messages the user may read that match `query`, best first; annotated for the excerpt."""
+    queryset = readable_messages(user=user, circle=circle)
     if uses_postgres():
-        from django.contrib.postgres.search import SearchHeadline, SearchRank
+        from django.contrib.postgres.search import SearchRank
 
         search_query = postgres_query(query)
-        return (
+        return with_excerpt(
             queryset.filter(search_vector=search_query)  # the stored vector, GIN-indexed
-            .annotate(
-                rank=SearchRank(F("search_vector"), search_query),
-                raw_excerpt=SearchHeadline(
-                    # without our marker characters, so a message cannot fake a highlight
-                    Replace(Replace("body_source", Value(START), Value("")), Value(STOP), Value("")),
-                    search_query,
-                    config=SEARCH_CONFIG,
-                    start_sel=START,
-                    stop_sel=STOP,
-                    max_words=35,
-                    min_words=15,
-                ),
-            )
-            .order_by("-rank", "-id")
-        )
+            .annotate(rank=SearchRank(F("search_vector"), search_query)),
+            search_query,
+        ).order_by("-rank", "-id")
     words = terms(query)
     if not words:
         return queryset.none()

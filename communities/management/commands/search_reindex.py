@@ -7,7 +7,7 @@ in bulk (seed_bench), restored from a dump, or from before the vectors existed.
 from django.core.management.base import BaseCommand
 
 from communities.models import Message
-from communities.search_vectors import refresh_case_vectors, refresh_message_vectors, uses_postgres
+from communities.search_vectors import analyze, refresh_case_vectors, refresh_message_vectors, uses_postgres
 
 BATCH = 20_000
 
@@ -36,4 +36,5 @@ class Command(BaseCommand):
 
         messages = _in_batches(Message, refresh_message_vectors, self.stdout)
         cases = _in_batches(Case, refresh_case_vectors, self.stdout)
+        analyze(Message, Case)
         self.stdout.write(self.style.SUCCESS(f"Search vectors of {messages} messages and {cases} cases recomputed."))
