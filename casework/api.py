@@ -283,13 +283,14 @@ def list_cases(
     theme: str | None = Query(None, max_length=THEME_MAX_LENGTH, description="Only cases with this theme"),
     mine: bool = Query(False, description="Only the cases you brought in"),
     awaiting_my_feedback: bool = Query(False, description="Only cases in the advice phase you have not answered yet"),
+    q: str = Query("", max_length=200, description="Only cases matching these words (any text; someone else's confidential case by its title only)"),
     cursor: str | None = cursor_param(),
 ):
     """Newest first, 50 at a time. `counts` has the number of visible cases per phase."""
     circle = _circle(slug)
     require_member(request.user, circle)
     cases = selectors.case_list(
-        request.user, circle, phase=phase, theme=theme, mine=mine, awaiting_my_feedback=awaiting_my_feedback
+        request.user, circle, phase=phase, theme=theme, mine=mine, awaiting_my_feedback=awaiting_my_feedback, query=q
     )
     listed = keyset_page(request, response, cases, cursor=cursor, size=PAGE_SIZE, descending=True, out=_summary)
     return {**listed, "counts": selectors.phase_counts(request.user, circle)}

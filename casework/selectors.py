@@ -26,10 +26,21 @@ def case_list(
     theme: str | None = None,
     mine: bool = False,
     awaiting_my_feedback: bool = False,
+    query: str = "",
 ) -> QuerySet[Case]:
-    """The circle's case list, filtered; each case with its counts, owner and themes."""
+    """The circle's case list, filtered; each case with its counts, owner and themes.
+
+    With `query`: only cases matching it (member search's rules: someone else's confidential
+    case by its title only), best match first on PostgreSQL."""
+    from communities.notifications.case_search import matching_cases
+    from communities.notifications.search import clean_query
+    from communities.search_vectors import uses_postgres
+
     require_member(user, circle)
     cases = visible_cases(user, circle)
+    query = clean_query(query)
+    if query:
+        cases = matching_cases(cases, user=user, query=query)
     if phase:
         cases = cases.filter(phase=phase)
     if theme:
@@ -47,7 +58,7 @@ def case_list(
             question_count=Count("questions", distinct=True),
             feedback_count=Count("feedback", distinct=True),
         )
-        .order_by("-updated_at", "-id")
+        .order_by(*(("-rank",) if query and uses_postgres() else ()), "-updated_at", "-id")
         .distinct()
     )
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from communities.models import Circle
+from communities.notifications.search import clean_query
 from communities.permissions import active_membership
 
 from . import selectors, services
@@ -76,7 +77,10 @@ def case_list(request, circle_slug: str):
     theme = request.GET.get("thema") or None
     mine = request.GET.get("mijn") == "1"
     awaiting = request.GET.get("wacht_op_mij") == "1"
-    cases = selectors.case_list(request.user, circle, phase=phase, theme=theme, mine=mine, awaiting_my_feedback=awaiting)
+    search = clean_query(request.GET.get("zoek"))
+    cases = selectors.case_list(
+        request.user, circle, phase=phase, theme=theme, mine=mine, awaiting_my_feedback=awaiting, query=search
+    )
     page = Paginator(cases, CASES_PER_PAGE).get_page(request.GET.get("pagina"))
     counts = selectors.phase_counts(request.user, circle)
     query = request.GET.copy()
@@ -88,8 +92,8 @@ def case_list(request, circle_slug: str):
         "phase_counts": [(value, phase_label(value), counts[value]) for value in PHASE_ORDER],
         "total_count": sum(counts.values()),
         "themes": selectors.circle_themes(request.user, circle),
-        "filters": {"phase": phase, "theme": theme, "mine": mine, "awaiting": awaiting},
-        "filtered": bool(phase or theme or mine or awaiting),
+        "filters": {"phase": phase, "theme": theme, "mine": mine, "awaiting": awaiting, "search": search},
+        "filtered": bool(phase or theme or mine or awaiting or search),
         "query_without_page": query.urlencode(),
     }
     return render(request, "casework/case_list.html", context)

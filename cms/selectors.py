@@ -1,9 +1,13 @@
 """Reads shared by pages, feeds and search. Each returns a queryset with a fixed number of queries."""
 
+import re
+
 from django.utils import timezone
 from wagtail.models import Page
 
 from .models import EventPage, LessonPage, NewsPage, ProgrammePage, PublicationPage
+
+MAX_SEARCH_LENGTH = 200
 
 
 def featured_programmes(*, home) -> list[ProgrammePage]:
@@ -62,6 +66,17 @@ def lessons(*, index):
     )
 
 
+def search_words(query: str) -> str:
+    """The words of a visitor's query, without the punctuation that the search backends would
+    read as syntax (SQLite FTS5 fails on an unbalanced `"`, on `:` and `^`; PostgreSQL's
+    tsquery on `&`, `|`, `!`). Words joined by punctuation ("e-mail") stay separate words."""
+    return " ".join(re.findall(r"\w+", query or ""))[:MAX_SEARCH_LENGTH]
+
+
 def public_page_search(*, query: str):
-    """Live pages without view restrictions, ranked by the search backend."""
-    return Page.objects.live().public().specific().search(query)
+    """Live pages without view restrictions, ranked by the search backend; none for a query
+    without words."""
+    words = search_words(query)
+    if not words:
+        return Page.objects.none()
+    return Page.objects.live().public().specific().search(words)

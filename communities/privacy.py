@@ -358,7 +358,7 @@ def erase_communities(user, *, delete_contributions: bool) -> None:
 
     if delete_contributions:
         Message.objects.filter(author=user, deleted_at__isnull=True).update(
-            deleted_at=timezone.now(), body_source="", body_html=""
+            deleted_at=timezone.now(), body_source="", body_html="", search_vector=None
         )
     _forget_expertise(user)
     # Invitations name the member's email address; nobody needs them once the account is gone.

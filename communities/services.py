@@ -39,6 +39,7 @@ from .notifications import triggers as notification_triggers
 from .notify import email_facilitators_on_commit, email_user_on_commit, send_email_on_commit
 from .payloads import message_payload
 from .rendering import render_markdown
+from .search_vectors import clear_message_vectors, refresh_message_vectors
 
 
 @transaction.atomic
@@ -165,6 +166,7 @@ def message_post(*, author, channel: Channel, body, parent: Message | None = Non
     )
     message.last_activity_at = None if parent else message.created_at
     message.last_message_id = 0 if parent else message.pk
+    refresh_message_vectors(Message.objects.filter(pk=message.pk))
     _broadcast_message("message.created", message)
     webhooks.dispatch_on_commit(event="message.created", circle=channel.circle, obj=message)
     notification_triggers.message_posted(message=message)
@@ -183,6 +185,7 @@ def message_edit(*, editor, message: Message, body) -> Message:
     message.body_html = render_message_body(body=body, circle=message.channel.circle)
     message.edited_at = timezone.now()
     message.save(update_fields=["body_source", "body_html", "edited_at"])
+    refresh_message_vectors(Message.objects.filter(pk=message.pk))
     _broadcast_message("message.edited", message)
     notification_triggers.message_edited(message=message)
     return message
@@ -200,6 +203,7 @@ def message_delete(*, actor, message: Message) -> Message:
     message.body_source = ""
     message.body_html = ""
     message.save(update_fields=["deleted_at", "body_source", "body_html"])
+    clear_message_vectors(Message.objects.filter(pk=message.pk))
     _broadcast_message("message.deleted", message)
     return message
 
@@ -215,6 +219,7 @@ def message_hide(*, moderator, message: Message) -> Message:
         message.hidden_at = timezone.now()
         message.hidden_by = moderator
         message.save(update_fields=["hidden_at", "hidden_by"])
+        clear_message_vectors(Message.objects.filter(pk=message.pk))
         audit_record(
             circle=message.channel.circle, actor=moderator, action=AuditAction.MESSAGE_HIDDEN,
             target_user=message.author, message=message.pk, thread=message.thread_id_or_self,

@@ -4,6 +4,7 @@ import factory
 from django.contrib.auth import get_user_model
 
 from communities.models import Channel, Circle, Membership, Message, Profile
+from communities.search_vectors import refresh_message_vectors
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -61,8 +62,15 @@ class ChannelFactory(factory.django.DjangoModelFactory):
 class MessageFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Message
+        skip_postgeneration_save = True
 
     channel = factory.SubFactory(ChannelFactory)
     author = factory.SubFactory(UserFactory)
     body_source = "Hallo kring"
     body_html = "<p>Hallo kring</p>"
+
+    @factory.post_generation
+    def index_for_search(obj, create, extracted, **kwargs):
+        """As the services do: the stored search vector (PostgreSQL) follows the body."""
+        if create:
+            refresh_message_vectors(Message.objects.filter(pk=obj.pk))

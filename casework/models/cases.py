@@ -1,10 +1,12 @@
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
 from communities.models import Circle
+from communities.search_vectors import SearchVectorIndex
 
 TEXT_MAX_LENGTH = 10_000
 
@@ -52,12 +54,19 @@ class Case(models.Model):
     reflection_html = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Title (weight A) and content (B) as to_tsvector('dutch', …), kept by the services
+    # (communities.search_vectors); empty on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = CaseQuerySet.as_manager()
 
     class Meta:
         ordering = ["-updated_at", "-id"]
-        indexes = [models.Index(fields=["circle", "phase"]), models.Index(fields=["circle", "-updated_at"])]
+        indexes = [
+            models.Index(fields=["circle", "phase"]),
+            models.Index(fields=["circle", "-updated_at"]),
+            SearchVectorIndex(fields=["search_vector"], name="case_search_vector"),
+        ]
         verbose_name = _("case")
         verbose_name_plural = _("cases")
 

@@ -6,6 +6,7 @@ from communities.audit import Action as AuditAction
 from communities.audit import audit_record
 from communities.models import Circle
 from communities.permissions import require_member
+from communities.search_vectors import refresh_case_vectors
 from core.ratelimit import check_rate
 
 from ..errors import Conflict, InvalidInput
@@ -99,6 +100,7 @@ def case_create(
     case = Case(circle=circle, author=author)
     _apply_fields(case, fields)
     case.save()
+    refresh_case_vectors(Case.objects.filter(pk=case.pk))
     case.themes.set(themes)
     for upload in files:
         attachment_add(uploader=author, case=case, upload=upload)
@@ -121,6 +123,7 @@ def case_update(*, editor, case: Case, files=(), **data) -> Case:
     themes = clean_themes(data["themes"]) if "themes" in data else None
     _apply_fields(case, fields)
     case.save()
+    refresh_case_vectors(Case.objects.filter(pk=case.pk))
     if themes is not None:
         case.themes.set(themes, clear=True)
     if files:

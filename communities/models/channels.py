@@ -1,8 +1,10 @@
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from ..search_vectors import SearchVectorIndex
 from .circles import Circle
 
 MESSAGE_MAX_LENGTH = 20_000
@@ -62,10 +64,14 @@ class Message(models.Model):
     # On thread roots: the highest message id in the thread (the root's own id until the first
     # reply). Threads are ordered by it; ids only grow, so a cursor over it is exact.
     last_message_id = models.BigIntegerField(default=0)
+    # to_tsvector('dutch', body_source), kept by the services (communities.search_vectors);
+    # empty for removed messages and on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
         ordering = ["id"]
         indexes = [
+            SearchVectorIndex(fields=["search_vector"], name="message_search_vector"),
             models.Index(fields=["channel", "id"]),
             models.Index(fields=["channel", "thread", "last_activity_at"]),
             models.Index(fields=["thread", "id"]),

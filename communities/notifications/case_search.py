@@ -7,12 +7,13 @@ appears in another user's results.
 """
 
 from django.db.models import Case as SqlCase
-from django.db.models import Q, TextField, Value, When
+from django.db.models import F, FloatField, Q, TextField, Value, When
 from django.db.models.functions import Concat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from casework.models import Case
+from communities.search_vectors import CASE_CONTENT_FIELDS
 
 from .saved import SaveableKind, register_saveable
 from .search import (
@@ -25,12 +26,13 @@ from .search import (
     excerpt_with_marks,
     highlight,
     plain_text,
+    postgres_query,
     register_search_type,
     terms,
     uses_postgres,
 )
 
-CONTENT_FIELDS = ("context", "question", "tried", "desired_outcome")
+CONTENT_FIELDS = CASE_CONTENT_FIELDS
 
 
 def readable_cases(user):
@@ -51,36 +53,29 @@ def _may_see_content(user) -> Q:
     return Q(confidential=False) | Q(author=user)
 
 
-def case_queryset(*, user, query: str, circle=None):
-    queryset = readable_cases(user)
-    if circle is not None:
-        queryset = queryset.filter(circle=circle)
-    if uses_postgres():
-        from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+def matching_cases(queryset, *, user, query: str):
+    """The cases of `queryset` that match `query` for `user`, on either lane.
 
-        search_query = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
-        title = SearchVector("title", config=SEARCH_CONFIG, weight="A")
-        content = SearchVector(*CONTENT_FIELDS, config=SEARCH_CONFIG, weight="B")
-        content_text = Concat(
-            "context", Value(" "), "question", Value(" "), "tried", Value(" "), "desired_outcome",
-            output_field=TextField(),
-        )
+    PostgreSQL: the stored vector (title and content) through its GIN index, with `rank`;
+    someone else's confidential case only when its title alone matches, and ranked on its
+    title alone, so its content cannot even move it up. SQLite: every word must occur, in the
+    title or (where the user may see it) the content.
+    """
+    if uses_postgres():
+        from django.contrib.postgres.search import SearchRank, SearchVector
+
+        search_query = postgres_query(query)
+        title_only = SearchVector("title", config=SEARCH_CONFIG)
         return (
-            queryset.annotate(title_match=title, full_match=title + content)
-            .filter(Q(title_match=search_query) | (Q(full_match=search_query) & _may_see_content(user)))
+            queryset.alias(title_match=title_only)
+            .filter(Q(search_vector=search_query) & (_may_see_content(user) | Q(title_match=search_query)))
             .annotate(
-                rank=SearchRank(title + content, search_query),
-                # Confidential content is never even read into an excerpt for others.
-                raw_excerpt=SqlCase(
-                    When(_may_see_content(user), then=SearchHeadline(
-                        content_text, search_query, config=SEARCH_CONFIG, start_sel=START, stop_sel=STOP,
-                        max_words=35, min_words=15,
-                    )),
-                    default=Value(""),
-                    output_field=TextField(),
-                ),
+                rank=SqlCase(
+                    When(_may_see_content(user), then=SearchRank(F("search_vector"), search_query)),
+                    default=SearchRank(title_only, search_query),
+                    output_field=FloatField(),
+                )
             )
-            .order_by("-rank", "-id")
         )
     words = terms(query)
     if not words:
@@ -90,7 +85,33 @@ def case_queryset(*, user, query: str, circle=None):
         for name in CONTENT_FIELDS:
             in_content |= Q(**{f"{name}__icontains": word})
         queryset = queryset.filter(Q(title__icontains=word) | (in_content & _may_see_content(user)))
-    return queryset.order_by("-id")
+    return queryset
+
+
+def case_queryset(*, user, query: str, circle=None):
+    queryset = readable_cases(user)
+    if circle is not None:
+        queryset = queryset.filter(circle=circle)
+    queryset = matching_cases(queryset, user=user, query=query)
+    if not uses_postgres():
+        return queryset.order_by("-id")
+    from django.contrib.postgres.search import SearchHeadline
+
+    content_text = Concat(
+        "context", Value(" "), "question", Value(" "), "tried", Value(" "), "desired_outcome",
+        output_field=TextField(),
+    )
+    return queryset.annotate(
+        # Confidential content is never even read into an excerpt for others.
+        raw_excerpt=SqlCase(
+            When(_may_see_content(user), then=SearchHeadline(
+                content_text, postgres_query(query), config=SEARCH_CONFIG, start_sel=START, stop_sel=STOP,
+                max_words=35, min_words=15,
+            )),
+            default=Value(""),
+            output_field=TextField(),
+        ),
+    ).order_by("-rank", "-id")
 
 
 def case_hit_for(user):

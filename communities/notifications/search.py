@@ -1,7 +1,8 @@
 """Member search: messages (and cases) from the circles a user is an active member of.
 
 On PostgreSQL this is full-text search with the Dutch configuration (stemming, stop words:
-"gemeenten" finds "gemeente"), ranked, with ts_headline for the highlighted excerpt. On
+"gemeenten" finds "gemeente") over the stored, GIN-indexed vectors (communities.search_vectors),
+ranked, with ts_headline for the highlighted excerpt of the page shown. On
 SQLite (the embedded default) every word must occur (icontains) and the excerpt is cut and
 highlighted in Python. Either way the circle filter comes first: a user never gets a hit
 from a circle they are not an active member of.
@@ -17,8 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.paginator import Paginator
-from django.db import connection
-from django.db.models import QuerySet, Value
+from django.db.models import F, QuerySet, Value
 from django.db.models.functions import Replace
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
@@ -26,10 +26,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from communities.models import Circle, Membership, Message
+from communities.search_vectors import SEARCH_CONFIG, uses_postgres
 
 from .links import message_url
 
-SEARCH_CONFIG = "dutch"
 MAX_QUERY_LENGTH = 200
 EXCERPT_CHARS = 220
 PAGE_SIZE = 20
@@ -40,8 +40,11 @@ SECTION_SIZE = 5
 START, STOP = "\x02", "\x03"
 
 
-def uses_postgres() -> bool:
-    return connection.vendor == "postgresql"
+def postgres_query(query: str):
+    """websearch_to_tsquery: any text is a valid query (quotes, -, or), never a syntax error."""
+    from django.contrib.postgres.search import SearchQuery
+
+    return SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
 
 
 def clean_query(query: str | None) -> str:
@@ -114,8 +117,8 @@ class Hit:
 # --- Messages -----------------------------------------------------------------------------
 
 
-def message_queryset(*, user, query: str, circle: Circle | None = None) -> QuerySet:
-    """Messages the user may read that match `query`, best first; annotated for the excerpt."""
+def readable_messages(*, user, circle: Circle | None = None) -> QuerySet:
+    """Messages the user may read in search: active member of the circle, not removed."""
     queryset = Message.objects.filter(
         channel__circle__in=active_circle_ids(user),
         deleted_at__isnull=True,
@@ -124,29 +127,39 @@ def message_queryset(*, user, query: str, circle: Circle | None = None) -> Query
     ).select_related("channel__circle", "author__profile")
     if circle is not None:
         queryset = queryset.filter(channel__circle=circle)
-    if uses_postgres():
-        from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+    return queryset
 
-        search_query = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
-        vector = SearchVector("body_source", config=SEARCH_CONFIG)
-        return (
-            queryset.annotate(search=vector)
-            .filter(search=search_query)
-            .annotate(
-                rank=SearchRank(vector, search_query),
-                raw_excerpt=SearchHeadline(
-                    # without our marker characters, so a message cannot fake a highlight
-                    Replace(Replace("body_source", Value(START), Value("")), Value(STOP), Value("")),
-                    search_query,
-                    config=SEARCH_CONFIG,
-                    start_sel=START,
-                    stop_sel=STOP,
-                    max_words=35,
-                    min_words=15,
-                ),
-            )
-            .order_by("-rank", "-id")
-        )
+
+def with_excerpt(queryset: QuerySet, search_query) -> QuerySet:
+    """PostgreSQL: the highlighted excerpt (ts_headline, run only for the rows of the page)."""
+    from django.contrib.postgres.search import SearchHeadline
+
+    return queryset.annotate(
+        raw_excerpt=SearchHeadline(
+            # without our marker characters, so a message cannot fake a highlight
+            Replace(Replace("body_source", Value(START), Value("")), Value(STOP), Value("")),
+            search_query,
+            config=SEARCH_CONFIG,
+            start_sel=START,
+            stop_sel=STOP,
+            max_words=35,
+            min_words=15,
+        ),
+    )
+
+
+def message_queryset(*, user, query: str, circle: Circle | None = None) -> QuerySet:
+    """Messages the user may read that match `query`, best first; annotated for the excerpt."""
+    queryset = readable_messages(user=user, circle=circle)
+    if uses_postgres():
+        from django.contrib.postgres.search import SearchRank
+
+        search_query = postgres_query(query)
+        return with_excerpt(
+            queryset.filter(search_vector=search_query)  # the stored vector, GIN-indexed
+            .annotate(rank=SearchRank(F("search_vector"), search_query)),
+            search_query,
+        ).order_by("-rank", "-id")
     words = terms(query)
     if not words:
         return queryset.none()

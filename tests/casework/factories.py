@@ -1,6 +1,7 @@
 import factory
 
 from casework.models import Case
+from communities.search_vectors import refresh_case_vectors
 from tests.factories import CircleFactory, UserFactory
 
 
@@ -10,6 +11,7 @@ class CaseFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Case
+        skip_postgeneration_save = True
 
     circle = factory.SubFactory(CircleFactory)
     author = factory.SubFactory(UserFactory)
@@ -19,3 +21,9 @@ class CaseFactory(factory.django.DjangoModelFactory):
     question = "Hoe verdelen we de kosten eerlijk?"
     question_html = "<p>Hoe verdelen we de kosten eerlijk?</p>"
     phase = Case.Phase.DRAFT
+
+    @factory.post_generation
+    def index_for_search(obj, create, extracted, **kwargs):
+        """As the services do: the stored search vector (PostgreSQL) follows the text."""
+        if create:
+            refresh_case_vectors(Case.objects.filter(pk=obj.pk))

@@ -10,6 +10,7 @@ from casework import services
 from casework.models import Case
 from communities.models import Delivery, Membership, NotificationKind, NotificationPreference
 from communities.notifications.search import member_search
+from communities.search_vectors import refresh_case_vectors
 from tests.casework.conftest import fresh, make_member, put_in_phase
 from tests.factories import CircleFactory, UserFactory
 
@@ -202,6 +203,7 @@ def test_case_search_query_count_equal_at_5_and_100(circle, owner, colleague, dj
         for index in range(count):
             Case.objects.create(circle=circle, author=owner, title=f"Jeugdzorg {index}", context="x", question="y",
                                 phase=Case.Phase.QUESTIONS, confidential=index % 2 == 0)
+        refresh_case_vectors(Case.objects.filter(circle=circle))  # as the services do
 
     make(5)
     search_section(user=colleague, query="jeugdzorg", type_name="cases")

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from communities.models import Channel, Circle, Membership, Message, Profile, Reaction, ReadMarker
 from communities.rendering import render_markdown
+from communities.search_vectors import analyze, refresh_message_vectors
 
 BENCH_PASSWORD = "leerkring-bench"
 BENCH_DOMAIN = "bench.leerkring.example"
@@ -93,6 +94,9 @@ class Command(BaseCommand):
             count = self._messages(rng, channels, members_of, messages, thread_size)
             self._extras(rng, users, channels)
             self._reset_sequences()
+            # Bulk inserts go around the services, which keep the search vectors.
+            refresh_message_vectors(Message.objects.filter(channel__in=channels))
+        analyze(User, Profile, Circle, Channel, Membership, Message)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Benchmark data: {len(users)} members, {len(circle_list)} circles, {len(channels)} channels, "
