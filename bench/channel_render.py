@@ -2,7 +2,7 @@
 
     LEERKRING_TESTING=1 .venv/bin/python bench/channel_render.py [--threads 60] [--runs 20] [--profile]
 
-Builds a throw-away test database (SQLite in memory unless DATABASE_URL is set) with one channel
+Builds a throw-away test database (var/bench-render.sqlite3, or test_... on DATABASE_URL) with one channel
 of `--threads` threads of a starter and four replies (nested, several authors, some reactions),
 signs in as a facilitator with Django's test client and requests the channel page `--runs` times
 after two warm-up requests (the first fills the message cache). Prints ms per page, ms per message
@@ -51,6 +51,8 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=60)
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--keepdb", action="store_true", help="keep the database for the next run")
+    parser.add_argument("--dump", help="write the page's HTML to this file")
     args = parser.parse_args()
 
     import django
@@ -63,9 +65,18 @@ def main() -> None:
 
     setup_test_environment()
     settings.ALLOWED_HOSTS = ["testserver"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    if connection.vendor == "sqlite":  # not the test suite's database file
+        connection.settings_dict["TEST"]["NAME"] = str(settings.BASE_DIR / "var" / "bench-render.sqlite3")
+    test_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=args.keepdb)
     try:
-        reader, channel = build(args.threads)
+        from communities.models import Channel
+        from django.contrib.auth import get_user_model
+
+        channel = Channel.objects.filter(circle__slug="bench-render").first()
+        if channel is None:
+            reader, channel = build(args.threads)
+        else:
+            reader = get_user_model().objects.get(username="reader")
         client = Client()
         client.force_login(reader)
         url = channel.get_absolute_url()
@@ -73,6 +84,8 @@ def main() -> None:
             response = client.get(url)
             assert response.status_code == 200, response.status_code
         html = response.content.decode()
+        if args.dump:
+            Path(args.dump).write_text(html)
         shown = html.count('<article class="lk-message')
         profiler = cProfile.Profile() if args.profile else None
         started = time.perf_counter()
@@ -89,7 +102,8 @@ def main() -> None:
         if profiler:
             pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
     finally:
-        connection.creation.destroy_test_db(":memory:" if connection.vendor == "sqlite" else connection.settings_dict["NAME"], verbosity=0)
+        if not args.keepdb:
+            connection.creation.destroy_test_db(test_name, verbosity=0)
 
 
 if __name__ == "__main__":

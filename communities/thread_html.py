@@ -19,6 +19,7 @@ Reaction counts are not cached: they change often and the buttons are built from
 memoised set (`reaction_button`).
 """
 
+import re
 from functools import lru_cache
 
 from django.conf import settings
@@ -111,6 +112,23 @@ def reaction_button(kind: str, emoji: str, label: str, count: int, mine: bool, c
     )
 
 
+THREAD_PATH = re.compile(r"\d+/")
+INDENT = re.compile(r"\n\s+")
+
+
+def links_base(context) -> str:
+    """The prefix of a page's links to the channel's threads and messages: relative on the
+    channel page ("") and on a thread page ("../"), which keeps a long page a good deal
+    smaller; absolute anywhere else (an htmx answer to a POST, the live controls elsewhere)."""
+    channel_url, request = context["channel_url"], context.get("request")
+    path = getattr(request, "path", None) or ""
+    if path == channel_url:
+        return ""
+    if path.startswith(channel_url) and THREAD_PATH.fullmatch(path[len(channel_url):]):
+        return "../"
+    return channel_url
+
+
 class Controls:
     """One reader's controls under a message, rendered once per page and filled in per message."""
 
@@ -119,14 +137,14 @@ class Controls:
         self.user_id = getattr(context.get("user"), "pk", None)
         self.can_post = bool(context.get("can_post"))
         self.saved_ids = context.get("saved_ids") or set()
-        self.channel_url = context["channel_url"]
+        self.channel_url = links_base(context)
         request = context.get("request")
         cursor = request.GET.get("na") if request is not None else None
         back = (request.path if request is not None else self.channel_url) + (f"?na={cursor}" if cursor else "")
         self.reaction_form = (
             '<form class="lk-reactions" method="post" action="{url}__message__/reactie/" hx-post="{url}__message__/reactie/" '
-            'hx-target="this" hx-swap="outerHTML">\n  <input type="hidden" name="csrfmiddlewaretoken" value="{csrf}">'
-            '<input type="hidden" name="next" value="{back}#message-__message__">\n  '
+            'hx-target="this" hx-swap="outerHTML">\n<input type="hidden" name="csrfmiddlewaretoken" value="{csrf}">'
+            '<input type="hidden" name="next" value="{back}#message-__message__">\n'
         ).format(url=escape(self.channel_url), csrf=escape(str(context.get("csrf_token", ""))), back=escape(back))
         self._actions = {}
 
@@ -137,9 +155,10 @@ class Controls:
             flat = self.context.flatten() if hasattr(self.context, "flatten") else dict(self.context)
             self._actions[variant] = render_to_string(
                 "communities/includes/message_controls.html",
-                {**flat, "own": own, "live": own is None, "saved": saved, "saved_url": reverse("notifications:saved"),
+                {**flat, "channel_url": self.channel_url, "next_base": self.context["channel_url"], "own": own, "live": own is None, "saved": saved, "saved_url": reverse("notifications:saved"),
                  "message_id": LIVE_MESSAGE_ID, "thread_id": LIVE_THREAD_ID},
-            ).strip()
+            )
+            self._actions[variant] = INDENT.sub("\n", self._actions[variant].strip())
         return self._actions[variant]
 
     def reactions(self, message_id, reactions) -> str:
@@ -149,7 +168,7 @@ class Controls:
     def for_message(self, message, thread_id, reactions) -> str:
         actions = self.actions(own=message.author_id == self.user_id, saved=message.pk in self.saved_ids)
         actions = actions.replace(LIVE_MESSAGE_ID, str(message.pk)).replace(LIVE_THREAD_ID, str(thread_id))
-        return f"{self.reactions(message.pk, reactions)}\n  {actions}"
+        return f"{self.reactions(message.pk, reactions)}\n{actions}"
 
 
 # --- Threads ------------------------------------------------------------------------------
@@ -177,7 +196,7 @@ class ThreadRenderer:
     def __init__(self, context):
         self.controls = Controls(context)
         self.labels = page_labels()
-        self.channel_url = escape(context["channel_url"])
+        self.channel_url = escape(self.controls.channel_url)
         self.member_base = escape(context["member_base"])
         self._more = {}
 
@@ -196,8 +215,8 @@ class ThreadRenderer:
         for index, node in enumerate(thread.nodes):
             parts.append(self.message(node, root_id, shared[node.message.pk]))
             if index == 0 and thread.hidden_count:
-                parts.append(f'\n  <p class="lk-thread__more"><a href="{self.channel_url}{root_id}/">{self.more(thread.reply_count)}</a></p>')
-            parts.append(f'\n  <div class="lk-replies" data-replies-of="{node.message.pk}">')
+                parts.append(f'\n<p class="lk-thread__more"><a href="{self.channel_url}{root_id}/">{self.more(thread.reply_count)}</a></p>')
+            parts.append(f'\n<div class="lk-replies" data-replies-of="{node.message.pk}">')
             parts.append("</div></article>" * len(node.closes))
             parts.append("\n")
         parts.append("</article>")
@@ -225,15 +244,15 @@ class ThreadRenderer:
         new = f' <span class="lk-tag lk-tag--new">{labels["new"]}</span>' if node.is_new else ""
         parts = [
             f'<article class="{classes}" id="message-{m.pk}" data-message="{m.pk}" data-parent="{m.parent_id or ""}" data-depth="{m.depth}">\n'
-            f'  <header class="lk-message__header">\n    {author}{role}\n'
-            f'    <a class="lk-message__time" href="{self.channel_url}{root_id}/#message-{m.pk}">{time_html}</a>'
-            f'{" " + edited if edited else ""}{new}\n  </header>\n'
+            f'<header class="lk-message__header">\n{author}{role}\n'
+            f'<a class="lk-message__time" href="{self.channel_url}{root_id}/#message-{m.pk}">{time_html}</a>'
+            f'{" " + edited if edited else ""}{new}\n</header>\n'
         ]
         if node.in_reply_to_id:
             href = "" if node.parent_shown else f"{self.channel_url}{root_id}/"
             name = labels["deleted_participant"] if node.in_reply_to_name is None else escape(node.in_reply_to_name)
-            parts.append(f'  <p class="lk-in-reply-to">{labels["in_reply_to"]} <a href="{href}#message-{node.in_reply_to_id}">{name}</a></p>\n')
-        parts.append(f'  <div class="lk-message__body">{body}</div>')
+            parts.append(f'<p class="lk-in-reply-to">{labels["in_reply_to"]} <a href="{href}#message-{node.in_reply_to_id}">{name}</a></p>\n')
+        parts.append(f'<div class="lk-message__body">{body}</div>')
         if not removed:
-            parts.append("\n  " + self.controls.for_message(m, root_id, node.reactions))
+            parts.append("\n" + self.controls.for_message(m, root_id, node.reactions))
         return "".join(parts)

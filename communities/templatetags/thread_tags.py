@@ -37,5 +37,5 @@ def reactions_form(context, node):
 def live_message_controls(context):
     controls = html.Controls(context)
     return mark_safe(
-        controls.reactions(html.LIVE_MESSAGE_ID, no_reactions()) + "\n  " + controls.actions(own=None, saved=False)
+        controls.reactions(html.LIVE_MESSAGE_ID, no_reactions()) + "\n" + controls.actions(own=None, saved=False)
     )
