@@ -16,10 +16,10 @@ from django.utils.translation import gettext as _
 
 from . import permissions
 from .errors import InvalidInput, NotFound
-from .models import Channel, Circle, Membership, Message, Reaction, ReadMarker
+from .models import Channel, Circle, Membership, Message, Profile, Reaction, ReadMarker
 
 MAX_NESTING = 3  # deeper replies are shown flat, with "in reply to"
-THREADS_PER_PAGE = 50
+THREADS_PER_PAGE = 25  # the newest threads; "Older threads" loads the next ones (htmx: in place)
 # The channel page shows a long thread as its starter and its newest replies, plus the replies
 # that are new since the last visit up to a cap; the thread page shows everything.
 LATEST_REPLIES_SHOWN = 3
@@ -321,6 +321,9 @@ def build_threads(user, roots: list[Message], *, last_read: int = 0, latest_repl
         children[reply.parent_id if reply.parent_id in by_id else reply.thread_id].append(reply)
         shown_replies[reply.thread_id] += 1
     author_ids = {m.author_id for m in everything if m.author_id}
+    names = _display_names(author_ids | {m.parent_author_id for m in replies if m.parent_author_id})
+    for message in everything:
+        message.author_name = names.get(message.author_id)
     roles = dict(
         Membership.objects.active()
         .filter(circle__channels__id=roots[0].channel_id, user_id__in=author_ids)
@@ -343,9 +346,9 @@ def build_threads(user, roots: list[Message], *, last_read: int = 0, latest_repl
             parent = by_id.get(message.parent_id)
             if message.parent_id and parent is None:
                 node.in_reply_to_id, node.parent_shown = message.parent_id, False
-                node.in_reply_to_name = message.parent_author_name  # annotated by _thread_replies
+                node.in_reply_to_name = names.get(message.parent_author_id)  # annotated by _thread_replies
             elif message.depth > MAX_NESTING and parent is not None:
-                node.in_reply_to_id, node.in_reply_to_name = parent.pk, _author_name(parent)
+                node.in_reply_to_id, node.in_reply_to_name = parent.pk, parent.author_name
             kids = children.get(message.pk, [])
             node.children = kids
             if not kids:
@@ -367,7 +370,9 @@ def build_threads(user, roots: list[Message], *, last_read: int = 0, latest_repl
 def _thread_replies(roots: list[Message], *, last_read: int, latest: int | None) -> list[Message]:
     """Replies of these threads, oldest first: all of them, or per thread the `latest` newest
     and, since the last visit, up to NEW_REPLIES_SHOWN newest (one query either way)."""
-    replies = Message.objects.filter(thread_id__in=[r.pk for r in roots]).select_related("author__profile")
+    # Authors' names come from _display_names: joining users and profiles here made PostgreSQL
+    # scan the whole user table; the parent's author id is a join on the message's primary key.
+    replies = Message.objects.filter(thread_id__in=[r.pk for r in roots]).annotate(parent_author_id=F("parent__author_id"))
     if latest is None:
         return list(replies.order_by("id"))
     newest_first = Window(RowNumber(), partition_by=F("thread_id"), order_by=F("id").desc())
@@ -375,15 +380,15 @@ def _thread_replies(roots: list[Message], *, last_read: int, latest: int | None)
     if last_read:
         keep |= Q(rank__lte=max(latest, NEW_REPLIES_SHOWN), id__gt=last_read)
     return list(
-        replies.annotate(rank=newest_first, parent_author_name=F("parent__author__profile__display_name"))
+        replies.annotate(rank=newest_first)
         .filter(keep)
         .order_by("id")
     )
 
 
-def _author_name(message: Message) -> str | None:
-    profile = getattr(message.author, "profile", None) if message.author_id else None
-    return profile.display_name if profile else None
+def _display_names(user_ids) -> dict[int, str]:
+    """Display names by user id, one query on the profiles alone (None: a deleted participant)."""
+    return dict(Profile.objects.filter(user_id__in=user_ids).values_list("user_id", "display_name"))
 
 
 def thread_root(channel: Channel, message_id) -> Message:

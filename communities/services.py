@@ -40,6 +40,7 @@ from .notify import email_facilitators_on_commit, email_user_on_commit, send_ema
 from .payloads import message_payload
 from .rendering import render_markdown
 from .search_vectors import clear_message_vectors, refresh_message_vectors
+from .thread_html import message_cache_keys
 
 
 @transaction.atomic
@@ -139,6 +140,17 @@ def _broadcast_message(kind: str, message: Message) -> None:
 
 
 @transaction.atomic
+def _forget_message_html_on_commit(message: Message) -> None:
+    """The cached HTML of the message as it is now (thread_html.py) goes once its change is in.
+
+    Its cache key holds a version from the edit, delete and hide times, so pages never show the
+    old entry anyway; this frees it at once."""
+    from django.core.cache import cache
+
+    keys = message_cache_keys(message)
+    transaction.on_commit(lambda: cache.delete_many(keys))
+
+
 def message_post(*, author, channel: Channel, body, parent: Message | None = None) -> Message:
     channel = Channel.objects.select_related("circle").select_for_update(of=("self",)).get(pk=channel.pk)
     if not permissions.can_read_channel(author, channel):
@@ -181,6 +193,7 @@ def message_edit(*, editor, message: Message, body) -> Message:
     if not permissions.can_edit_message(editor, message):
         raise Conflict(_("You can only edit your own messages, in an open channel."), code="not_editable")
     body = _clean_body(body)
+    _forget_message_html_on_commit(message)
     message.body_source = body
     message.body_html = render_message_body(body=body, circle=message.channel.circle)
     message.edited_at = timezone.now()
@@ -199,6 +212,7 @@ def message_delete(*, actor, message: Message) -> Message:
         raise NotFound(_("This message does not exist."))
     if not permissions.can_delete_message(actor, message):
         raise Conflict(_("You can only delete your own messages."), code="not_deletable")
+    _forget_message_html_on_commit(message)
     message.deleted_at = timezone.now()
     message.body_source = ""
     message.body_html = ""
@@ -216,6 +230,7 @@ def message_hide(*, moderator, message: Message) -> Message:
     if not permissions.can_moderate(moderator, message.channel.circle):
         raise NotFound(_("This message does not exist."))
     if message.hidden_at is None:
+        _forget_message_html_on_commit(message)
         message.hidden_at = timezone.now()
         message.hidden_by = moderator
         message.save(update_fields=["hidden_at", "hidden_by"])

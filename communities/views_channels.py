@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -80,7 +81,12 @@ def channel_detail(request, circle, membership, channel_slug):
     context = _base_context(circle, membership, channel, channels)
     context.update({"page": page, "form": form, "cursor": cursor, "last_read": last_read,
                     "saved_ids": _saved_message_ids(request.user, page.threads)})
-    return render(request, "communities/channel.html", context, status=200)
+    # "Older threads" with htmx: only the next page's threads and link, put in place of the link.
+    older_in_place = bool(request.htmx) and cursor is not None and request.method == "GET"
+    template = "communities/includes/channel_threads.html" if older_in_place else "communities/channel.html"
+    response = render(request, template, context, status=200)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @member_required

@@ -1,64 +1,41 @@
-"""Tags for the thread templates, which a channel page runs for a few hundred messages.
+"""Tags for the thread templates; the HTML itself is built in communities/thread_html.py.
 
-`{% reaction_buttons %}`: the buttons of a message's reaction form (includes/reactions.html).
+`{% threads_html page.threads %}`: the threads of a channel page, with the "new since your last
+visit" line; `{% thread_html thread %}`: one thread (the thread page).
 
-A channel page shows five buttons under each of a few hundred messages, and most of them are
-alike ("nobody yet", "3, not mine"). Rendering them through the template engine was a large
-share of the page's time; here each distinct button is built once and then reused.
+`{% reactions_form node %}`: a message's reaction form (the answer to an htmx reaction).
 
-`{% live_message_node %}`: a stand-in message for the controls that the live client copies under a
-message it inserts (includes/live_message_controls.html).
-
-`{% message_time %}`: a message's <time> element, the same as the `date` filter's "c" and
-"j b Y, H:i" without parsing both formats again for every message.
+`{% live_message_controls %}`: the controls the live client copies under a message it inserts
+(includes/live_message_controls.html), with `__message__`/`__thread__` for the ids.
 """
 
-from functools import lru_cache
-from types import SimpleNamespace
-
 from django import template
-from django.utils import timezone
-from django.utils.dates import MONTHS_3
-from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from communities import thread_html as html
 from communities.selectors import no_reactions
 
 register = template.Library()
 
-# The placeholders live.js replaces with a live message's id and its thread's id.
-LIVE_MESSAGE_ID = "__message__"
-LIVE_THREAD_ID = "__thread__"
+
+@register.simple_tag(takes_context=True)
+def threads_html(context, threads):
+    return html.ThreadRenderer(context).render(threads, new_marker=True)
 
 
-@register.simple_tag
-def reaction_buttons(reactions, can_post):
-    return mark_safe("".join(_button(r.kind, r.emoji, r.label, r.count, r.mine, bool(can_post)) for r in reactions))
+@register.simple_tag(takes_context=True)
+def thread_html(context, thread):
+    return html.ThreadRenderer(context).render([thread])
 
 
-@lru_cache(maxsize=4096)
-def _button(kind: str, emoji: str, label: str, count: int, mine: bool, can_post: bool) -> str:
-    return format_html(
-        '<button type="submit" name="kind" value="{}" aria-pressed="{}" title="{}"{}{}>'
-        '<span aria-hidden="true">{}</span><span class="lk-visually-hidden">{}</span>{}</button>',
-        kind,
-        "true" if mine else "false",
-        label,
-        "" if can_post else mark_safe(" disabled"),
-        "" if count else mark_safe(' class="lk-reaction--none"'),
-        emoji,
-        label,
-        format_html(' <span class="lk-reaction__count">{}</span>', count) if count else "",
+@register.simple_tag(takes_context=True)
+def reactions_form(context, node):
+    return mark_safe(html.Controls(context).reactions(node.message.pk, node.reactions))
+
+
+@register.simple_tag(takes_context=True)
+def live_message_controls(context):
+    controls = html.Controls(context)
+    return mark_safe(
+        controls.reactions(html.LIVE_MESSAGE_ID, no_reactions()) + "\n" + controls.actions(own=None, saved=False)
     )
-
-
-@register.simple_tag
-def live_message_node():
-    return SimpleNamespace(message=SimpleNamespace(pk=LIVE_MESSAGE_ID, thread_id=LIVE_THREAD_ID), reactions=no_reactions())
-
-
-@register.simple_tag
-def message_time(value):
-    local = timezone.localtime(value)
-    shown = f"{local.day} {MONTHS_3[local.month]} {local.year}, {local:%H:%M}"
-    return format_html('<time datetime="{}">{}</time>', local.isoformat(), shown)
