@@ -100,7 +100,9 @@ MIDDLEWARE = [
     "config.middleware.LeerkringCSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    # In place of allauth.usersessions.middleware.UserSessionsMiddleware (which writes on every
+    # request): refreshes the session and its usersessions record every few minutes.
+    "config.middleware.SessionActivityMiddleware",
     "config.middleware.AbsoluteSessionTimeoutMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -296,8 +298,12 @@ MFA_TOTP_ISSUER = "Leerkring"
 USERSESSIONS_TRACK_ACTIVITY = True
 
 # Sessions: 2 hours of inactivity, at most 14 days in all (see README "Security and privacy").
+# A session is written when it changes, and otherwise refreshed (expiry renewed, usersessions'
+# "last seen" updated) at most every SESSION_REFRESH_INTERVAL seconds by
+# config.middleware.SessionActivityMiddleware, instead of on every request
+# (SESSION_SAVE_EVERY_REQUEST): inactivity then ends a session after 1 h 55 min to 2 h.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", 60 * 60 * 2))
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_REFRESH_INTERVAL = int(os.environ.get("SESSION_REFRESH_INTERVAL", 5 * 60))
 SESSION_ABSOLUTE_MAX_AGE = int(os.environ.get("SESSION_ABSOLUTE_MAX_AGE", 60 * 60 * 24 * 14))
 
 # --- Internationalisation -------------------------------------------------------------
