@@ -1,6 +1,7 @@
 """A page view by a signed-in member writes nothing to the database, unless something moved."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from allauth.usersessions.models import UserSession
@@ -8,6 +9,7 @@ from django.contrib.sessions.models import Session
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from communities import services
 from communities.models import ReadMarker
@@ -75,14 +77,16 @@ def test_the_session_is_refreshed_once_its_last_refresh_is_older_than_the_interv
     session = client.session
     session["_lk_refreshed_at"] -= settings.SESSION_REFRESH_INTERVAL
     session.save()
-    Session.objects.filter(session_key=key).update(expire_date=Session.objects.get(session_key=key).expire_date.replace(year=2000))
-    UserSession.objects.filter(session_key=key).update(last_seen_at=UserSession.objects.get(session_key=key).created_at.replace(year=2000))
+    an_hour_ago = timezone.now() - timedelta(hours=1)
+    Session.objects.filter(session_key=key).update(expire_date=an_hour_ago + timedelta(seconds=settings.SESSION_COOKIE_AGE))
+    UserSession.objects.filter(session_key=key).update(last_seen_at=an_hour_ago)
 
     response = client.get(reverse("communities:profile"))
 
     assert response.cookies[settings.SESSION_COOKIE_NAME].value == key  # the browser's cookie renewed too
-    assert Session.objects.get(session_key=key).expire_date.year > 2000  # two more hours
-    assert UserSession.objects.get(session_key=key).last_seen_at.year > 2000  # "Laatst actief" moved
+    left = Session.objects.get(session_key=key).expire_date - timezone.now()
+    assert abs(left.total_seconds() - settings.SESSION_COOKIE_AGE) < 60  # two hours again
+    assert UserSession.objects.get(session_key=key).last_seen_at > an_hour_ago + timedelta(minutes=59)  # "Laatst actief"
     assert writes_of(client, reverse("communities:profile")) == []  # and then quiet again
 
 
