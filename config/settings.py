@@ -135,13 +135,28 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------------------
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
-    # Kept connections serve the WebSocket consumers' one database thread per process; HTTP
-    # requests close theirs at the end (config/asgi.py says why).
-    DATABASES = {
-        "default": dj_database_url.parse(
-            DATABASE_URL, conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", 60)), conn_health_checks=True
-        )
-    }
+    DB_POOL = env_bool("DB_POOL", True) and DATABASE_URL.startswith(("postgres:", "postgresql:", "pgsql:"))
+    if DB_POOL:
+        # psycopg's connection pool (Django 5.1+): a request or a WebSocket consumer call takes
+        # an open connection from the process's pool and closing it gives it back (config/asgi.py
+        # closes a request's connection when it ends). Persistent connections (CONN_MAX_AGE) do
+        # not mix with it. With health checks the pool tests a connection before handing it out,
+        # so a restarted PostgreSQL costs no failed request.
+        DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0, conn_health_checks=True)}
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": int(os.environ.get("DB_POOL_MIN_SIZE", 2)),
+            "max_size": int(os.environ.get("DB_POOL_MAX_SIZE", 10)),
+            "timeout": float(os.environ.get("DB_POOL_TIMEOUT", 10)),
+            "max_idle": 300,
+        }
+    else:
+        # Without the pool (DB_POOL=0): kept connections serve the WebSocket consumers' one
+        # database thread per process; HTTP requests close theirs at the end (config/asgi.py).
+        DATABASES = {
+            "default": dj_database_url.parse(
+                DATABASE_URL, conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", 60)), conn_health_checks=True
+            )
+        }
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {

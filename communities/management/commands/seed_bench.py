@@ -93,6 +93,7 @@ class Command(BaseCommand):
             count = self._messages(rng, channels, members_of, messages, thread_size)
             self._extras(rng, users, channels)
             self._reset_sequences()
+        self._analyze()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Benchmark data: {len(users)} members, {len(circle_list)} circles, {len(channels)} channels, "
@@ -217,6 +218,13 @@ class Command(BaseCommand):
             last = Message.objects.filter(channel=channel).order_by("-id").values_list("id", flat=True)[20:21]
             if last:
                 ReadMarker.objects.create(user_id=users[0], channel=channel, last_read_message_id=last[0])
+
+    def _analyze(self):
+        """Fresh planner statistics: without them PostgreSQL plans the bulk-filled tables as the
+        empty ones they were (sequential scans of all messages) until autovacuum comes by."""
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
 
     def _reset_sequences(self):
         statements = connection.ops.sequence_reset_sql(no_style(), [Message])
