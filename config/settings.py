@@ -30,6 +30,8 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 DEBUG = env_bool("DEBUG", True)
 TESTING = env_bool("LEERKRING_TESTING", "pytest" in sys.modules)
+# bench/pages.py: serve /bench/leeg/, an empty view behind every middleware (the stack's floor).
+BENCH_VIEWS = env_bool("LEERKRING_BENCH_VIEWS", False)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
@@ -85,6 +87,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost, so that what it stores carries every header (cms/page_cache.py).
+    "cms.page_cache.PageCacheMiddleware",
     "config.middleware.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -245,6 +249,11 @@ if REDIS_URL:
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Anonymous visitors' Wagtail pages from the cache (cms/page_cache.py). It needs a cache that
+# every server process shares, hence on by default with Redis only.
+PAGE_CACHE = env_bool("PAGE_CACHE", bool(REDIS_URL))
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", 5 * 60))
 
 # --- Background tasks -----------------------------------------------------------------
 if os.environ.get("TASKS_BACKEND", "immediate") == "database":
