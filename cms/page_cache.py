@@ -22,13 +22,16 @@ The cache must be shared by all server processes (Redis): PAGE_CACHE is on by de
 with REDIS_URL.
 """
 
+import asyncio
 import re
+import weakref
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache, caches
 from django.core.cache.backends.locmem import LocMemCache
+from django.core.cache.backends.redis import RedisCache, RedisSerializer
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.http.cookie import parse_cookie
@@ -84,9 +87,10 @@ def invalidate_for(sender, instance=None, **kwargs) -> None:
 
 
 def mark_page(page, request) -> None:
-    """before_serve_page hook: this response is a Wagtail page that anyone may see."""
+    """before_serve_page hook: this response is a Wagtail page that anyone may see. The generation
+    is read before rendering: a change made during it makes the entry old."""
     if enabled() and request.method == "GET" and not page.get_view_restrictions():
-        request._lk_page_cache = True
+        request._lk_page_cache = _generation()
 
 
 def _visitor_may_share(method: str, query_string, cookies: dict, headers_present) -> bool:
@@ -140,9 +144,9 @@ class PageCacheMiddleware:
         if not enabled() or not _visitor_may_share(request.method, request.META.get("QUERY_STRING"),
                                                     request.COOKIES, headers):
             return self.get_response(request)
-        generation = _generation()  # before rendering: a change during it makes this entry old
         response = self.get_response(request)
-        if getattr(request, "_lk_page_cache", False) and self._storable(request, response):
+        generation = getattr(request, "_lk_page_cache", None)
+        if generation is not None and self._storable(request, response):
             self._store(request, response, generation)
         return response
 
@@ -199,7 +203,7 @@ class PageCacheASGI:
         key = _key(_scheme(scope["scheme"], headers), headers.get("host", ""), scope["path"],
                    _language(scope["path"], cookies, headers.get("accept-language", "")))
         try:
-            found = await _cache_call(cache.get_many, [key, GENERATION_KEY])
+            found = await _cache_get_many([key, GENERATION_KEY])
         except Exception:  # an unreachable cache: Django answers (and says so in its own way)
             return None
         entry = found.get(key)
@@ -231,9 +235,28 @@ def _csrf_for(cookies: dict) -> tuple[str, list]:
     return token, cookie_headers
 
 
-async def _cache_call(function, *args):
-    """Local memory is read in the event loop; a network cache in a worker thread of its own,
-    so a hit never waits behind a request's sync code."""
-    if isinstance(caches["default"], LocMemCache):
-        return function(*args)
-    return await sync_to_async(function, thread_sensitive=False)(*args)
+async def _cache_get_many(keys: list[str]) -> dict:
+    """Local memory is read in the event loop, Redis with its asyncio client (no hop to a worker
+    thread, where a hit would queue behind requests' sync code); other caches in a thread."""
+    backend = caches["default"]
+    if isinstance(backend, LocMemCache):
+        return backend.get_many(keys)
+    if isinstance(backend, RedisCache) and len(backend._servers) == 1:
+        values = await _async_redis(backend).mget([backend.make_and_validate_key(key) for key in keys])
+        return {key: _serializer.loads(value) for key, value in zip(keys, values) if value is not None}
+    return await sync_to_async(backend.get_many, thread_sensitive=False)(keys)
+
+
+_serializer = RedisSerializer()
+_async_clients: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def _async_redis(backend):
+    loop = asyncio.get_running_loop()
+    client = _async_clients.get(loop)
+    if client is None:
+        import redis.asyncio
+
+        options = {k: v for k, v in backend._options.items() if k in ("socket_connect_timeout", "socket_timeout")}
+        client = _async_clients[loop] = redis.asyncio.Redis.from_url(backend._servers[0], **options)
+    return client

@@ -238,7 +238,8 @@ if REDIS_URL:
     CHANNEL_LAYERS = {"default": CHANNEL_LAYER_CHOICES[os.environ.get("CHANNEL_LAYER", "pubsub")]}
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache, with one connection pool per process (config/cache.py).
+            "BACKEND": "config.cache.ProcessRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "leerkring"),
             # An unreachable Redis fails fast (rate limits then let posts through) instead of
