@@ -15,7 +15,8 @@ export DEBUG=0 SECRET_KEY=${SECRET_KEY:-bench-only-not-secret} ALLOWED_HOSTS=127
 export LOG_LEVEL=ERROR
 if [ "${BENCH_LANE:-}" = scaleout ]; then
   BENCH_DATABASE_URL=${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/lk_bench}
-  BENCH_REDIS_URL=${BENCH_REDIS_URL:-redis://127.0.0.1:6379/0}
+  # A Redis database of its own: a test run's cache.clear() empties its database (db 0 by default).
+  BENCH_REDIS_URL=${BENCH_REDIS_URL:-redis://127.0.0.1:6379/14}
 fi
 if [ -n "${BENCH_DATABASE_URL:-}" ]; then
   export DATABASE_URL="$BENCH_DATABASE_URL"
