@@ -1,11 +1,17 @@
-"""Page throughput: a channel page (50 threads) and a CMS page served by the app, side by side
-with a trivial ASGI response on the same server type (uvicorn, one process each).
+"""Page throughput: the channel page and the CMS home page next to the stack's floor.
 
-Loopback only; every run is bounded in requests and in time. Prints requests per second,
-p50/p99 latency and the ratio app/trivial. Run through `make bench` (scripts/bench.sh), which
-prepares the database (seed_demo + seed_bench) and the static files first.
+Targets, each on one uvicorn process (DEBUG off), over 1 and over N keep-alive connections:
+- floor: an empty Django view behind every middleware (`/bench/leeg/`, served only with
+  LEERKRING_BENCH_VIEWS=1), anonymous and signed in (the session and user lookups);
+- channel: `/kringen/bench-000/kanalen/algemeen/` signed in as the first benchmark member;
+- cms: the CMS home page, from the page cache (`/`) and rendered (`/?uncached`: a query string
+  is never cached);
+- trivial: a bare ASGI app on the same server (`bench/trivial_asgi.py`).
+Rounds interleave the targets and the median round counts, so a busy moment on the machine
+hits every target alike. Prints req/s, p50/p99, the HTML size, app/floor ratios and the budgets
+of issue 12 with PASS/FAIL; the load average (`uptime`) at start and end.
 
-    python bench/pages.py [--concurrency 8] [--seconds 10] [--max-requests 5000] [--targets channel,cms,trivial]
+    python bench/pages.py [--concurrency 8] [--seconds 4] [--rounds 3] [--targets floor,channel,cms,trivial]
 """
 
 import argparse
@@ -41,6 +47,8 @@ def server_env() -> dict:
     # storage: the benchmark measures pages, and the manifest storage refuses to render a page
     # that names a static file missing from the tree.
     env.setdefault("LEERKRING_TESTING", "1")
+    env["LEERKRING_BENCH_VIEWS"] = "1"
+    env.setdefault("PAGE_CACHE", "1")  # one server process: a local-memory cache serves too
     return env
 
 
@@ -90,7 +98,7 @@ def bench_session() -> str:
     return session.session_key
 
 
-async def _read_response(reader) -> tuple[int, bytes]:
+async def _read_response(reader) -> tuple[int, dict, bytes]:
     head = await reader.readuntil(b"\r\n\r\n")
     lines = head.decode("latin-1").split("\r\n")
     status = int(lines[0].split()[1])
@@ -107,33 +115,42 @@ async def _read_response(reader) -> tuple[int, bytes]:
             body += chunk[:-2]
     else:
         body = await reader.read()
-    return status, body
+    return status, headers, body
 
 
-async def _worker(port, request: bytes, stop_at, budget, latencies, check):
+async def _worker(port, request: bytes, stop_at, budget, latencies, check, sizes, failed=None):
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     try:
         while time.monotonic() < stop_at and budget[0] > 0:
             budget[0] -= 1
             started = time.perf_counter()
             writer.write(request)
-            status, body = await _read_response(reader)
+            status, headers, body = await _read_response(reader)
             latencies.append(time.perf_counter() - started)
-            if status != 200 or (check and not check(body)):
+            sizes.append(len(body))
+            if status != 200:
                 raise RuntimeError(f"unexpected answer {status}: {body[:300]!r}")
+            if check and not check(headers, body) and failed is not None:
+                failed.append(1)
     finally:
         writer.close()
 
 
+def _request(path, cookie) -> bytes:
+    return (f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/html\r\n"
+            + (f"Cookie: sessionid={cookie}\r\n" if cookie else "") + "\r\n").encode()
+
+
+async def warm(port, path, cookie):
+    await asyncio.gather(*[_worker(port, _request(path, cookie), time.monotonic() + 5, [10], [], None, [])
+                           for _ in range(2)])
+
+
 async def measure(port, path, cookie, *, concurrency, seconds, max_requests, check=None) -> dict:
-    request = (f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/html\r\n"
-               + (f"Cookie: sessionid={cookie}\r\n" if cookie else "") + "\r\n").encode()
-    warm = []
-    await asyncio.gather(*[_worker(port, request, time.monotonic() + 5, [20], warm, check) for _ in range(2)])
-    latencies, budget = [], [max_requests]
+    latencies, sizes, budget, failed = [], [], [max_requests], []
     started = time.perf_counter()
-    await asyncio.gather(*[_worker(port, request, time.monotonic() + seconds, budget, latencies, check)
-                           for _ in range(concurrency)])
+    await asyncio.gather(*[_worker(port, _request(path, cookie), time.monotonic() + seconds, budget, latencies,
+                                   check, sizes, failed) for _ in range(concurrency)])
     elapsed = time.perf_counter() - started
     latencies.sort()
     return {
@@ -141,44 +158,131 @@ async def measure(port, path, cookie, *, concurrency, seconds, max_requests, che
         "rps": len(latencies) / elapsed,
         "p50": statistics.median(latencies) * 1000,
         "p99": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000,
+        "kb": statistics.median(sizes) / 1024,
+        "failed": len(failed),
     }
+
+
+def _has_threads(headers, body):
+    return b'class="lk-thread"' in body
+
+
+def _cached(headers, body):
+    return headers.get("x-cache") == "hit"
+
+
+def _not_cached(headers, body):
+    return headers.get("x-cache") != "hit"
+
+
+# name: (server, path, signed in, check)
+TARGETS = {
+    "floor": ("app", "/bench/leeg/", False, None),
+    "floor, signed in": ("app", "/bench/leeg/", True, None),
+    "channel page": ("app", CHANNEL_PATH, True, _has_threads),
+    "CMS home, rendered": ("app", "/?uncached", False, _not_cached),
+    "CMS home, page cache": ("app", "/", False, _cached),
+    "trivial ASGI": ("trivial", "/", False, None),
+}
+GROUPS = {"floor": ["floor", "floor, signed in"], "channel": ["channel page"],
+          "cms": ["CMS home, rendered", "CMS home, page cache"], "trivial": ["trivial ASGI"]}
+
+
+def loadavg() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def run_rounds(names, port_of, cookie, args) -> dict:
+    """{(name, connections): [result per round]}, the targets taking turns within each round."""
+    results = {}
+    for name in names:
+        server, path, signed_in, check = TARGETS[name]
+        asyncio.run(warm(port_of[server], path, cookie if signed_in else None))
+    for _ in range(args.rounds):
+        for connections in (1, args.concurrency):
+            for name in names:
+                server, path, signed_in, check = TARGETS[name]
+                results.setdefault((name, connections), []).append(asyncio.run(measure(
+                    port_of[server], path, cookie if signed_in else None, check=check, concurrency=connections,
+                    seconds=args.seconds, max_requests=args.max_requests)))
+    return {key: _median_round(rounds) for key, rounds in results.items()}
+
+
+def _median_round(rounds: list[dict]) -> dict:
+    ordered = sorted(rounds, key=lambda r: r["rps"])
+    median = dict(ordered[len(ordered) // 2])
+    median["spread"] = (ordered[0]["rps"], ordered[-1]["rps"])
+    return median
+
+
+def budgets(results, n) -> list[tuple[str, float, float, bool]]:
+    """(budget, measured, limit, passed) for issue 12's budgets that the run measured."""
+    def rps(name, connections=n):
+        return results[(name, connections)]["rps"] if (name, connections) in results else None
+
+    checks = []
+    floor, floor_in = rps("floor"), rps("floor, signed in")
+    if rps("channel page") and floor_in:
+        checks.append((f"channel page >= 0.5x floor (signed in), {n} conn.", rps("channel page") / floor_in, 0.5, None))
+        kb = results[("channel page", n)]["kb"]
+        checks.append(("channel page HTML <= 150 KB", kb, 150, kb <= 150))
+    if rps("CMS home, rendered") and floor:
+        checks.append((f"CMS home rendered >= 0.7x floor, {n} conn.", rps("CMS home, rendered") / floor, 0.7, None))
+    if rps("CMS home, page cache") and floor:
+        checks.append((f"CMS home from cache >= 5x floor, {n} conn.", rps("CMS home, page cache") / floor, 5, None))
+    for name in TARGETS:
+        if rps(name) and rps(name, 1) and name != "trivial ASGI":
+            # "never slower": within 5 % (the run-to-run noise of this machine) or faster
+            checks.append((f"{name}: {n} conn. vs 1 >= 0.95x", rps(name) / rps(name, 1), 0.95, None))
+    return [(label, value, limit, value >= limit if passed is None else passed) for label, value, limit, passed in checks]
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--concurrency", type=int, default=8)
-    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--seconds", type=float, default=4.0, help="per target, connection count and round")
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--max-requests", type=int, default=5000)
-    parser.add_argument("--targets", default="channel,cms,trivial",
-                        help="comma-separated subset of channel, cms, trivial (app/trivial needs trivial)")
+    parser.add_argument("--targets", default="floor,channel,cms,trivial",
+                        help="comma-separated subset of floor, channel, cms, trivial (ratios need floor)")
     args = parser.parse_args()
-    targets = set(args.targets.split(","))
-    if not targets or targets - {"channel", "cms", "trivial"}:
-        parser.error("--targets takes channel, cms and/or trivial")
-    options = {"concurrency": args.concurrency, "seconds": args.seconds, "max_requests": args.max_requests}
+    groups = args.targets.split(",")
+    if not groups or set(groups) - set(GROUPS):
+        parser.error("--targets takes floor, channel, cms and/or trivial")
+    names = [name for group in GROUPS for name in GROUPS[group] if group in groups]
     cookie = bench_session()
     env = server_env()
-    results = {}
-    if targets & {"channel", "cms"}:
-        with uvicorn("config.asgi:application", env) as port:
-            if "channel" in targets:
-                results["channel page (50 threads)"] = asyncio.run(measure(
-                    port, CHANNEL_PATH, cookie, check=lambda body: body.count(b'class="lk-thread"') == 50, **options))
-            if "cms" in targets:
-                results["CMS page (/)"] = asyncio.run(measure(port, "/", None, **options))
-    if "trivial" in targets:
-        with uvicorn("bench.trivial_asgi:app", env) as port:
-            results["trivial ASGI"] = asyncio.run(measure(port, "/", None, **options))
-    trivial = results["trivial ASGI"]["rps"] if "trivial ASGI" in results else None
-    print(f"\nPage throughput on uvicorn, 1 process, {args.concurrency} connections, "
-          f"at most {args.seconds:g}s / {args.max_requests} requests each (loopback)")
-    print(f"{'':28} {'requests':>9} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'app/trivial':>12}")
-    for name, r in results.items():
-        line = f"{name:28} {r['requests']:>9} {r['rps']:>9.1f} {r['p50']:>8.1f} {r['p99']:>8.1f}"
-        if trivial:
-            ratio = r["rps"] / trivial
-            line += f" {ratio:>12.5f}  (1:{1 / ratio:,.0f})"
-        print(line)
+    load_start = loadavg()
+    with contextlib.ExitStack() as stack:
+        port_of = {"app": stack.enter_context(uvicorn("config.asgi:application", env))}
+        if "trivial" in groups:
+            port_of["trivial"] = stack.enter_context(uvicorn("bench.trivial_asgi:app", env))
+        results = run_rounds(names, port_of, cookie, args)
+    load_end = loadavg()
+    n = args.concurrency
+    print(f"\nPage throughput on uvicorn, 1 process, median of {args.rounds} rounds of {args.seconds:g}s "
+          f"(at most {args.max_requests} requests) per target; loopback")
+    print(f"load average (1, 5, 15 min): {load_start} at start, {load_end} at end")
+    floor = {c: results.get(("floor", c), {}).get("rps") for c in (1, n)}
+    floor_in = {c: results.get(("floor, signed in", c), {}).get("rps") for c in (1, n)}
+    print(f"{'target':24} {'conn.':>5} {'req/s':>9} {'(min-max)':>15} {'p50 ms':>8} {'p99 ms':>8} {'KB':>7} {'app/floor':>10}")
+    for name in names:
+        for connections in (1, n):
+            r = results[(name, connections)]
+            base = floor_in if TARGETS[name][2] else floor
+            ratio = f"{r['rps'] / base[connections]:>10.2f}" if base[connections] else f"{'':>10}"
+            spread = f"{r['spread'][0]:.0f}-{r['spread'][1]:.0f}"
+            print(f"{name:24} {connections:>5} {r['rps']:>9.1f} {spread:>15} {r['p50']:>8.1f} {r['p99']:>8.1f} "
+                  f"{r['kb']:>7.1f} {ratio}")
+    for (name, connections), r in results.items():
+        if r["failed"]:
+            print(f"WARNING: {name}, {connections} conn.: {r['failed']} of {r['requests']} answers not as expected "
+                  "(a page-cache target missed the cache: was it cleared meanwhile?)")
+    checks = budgets(results, n)
+    if checks:
+        print("\nBudgets (issue 12; app/floor against the floor of the same kind of visitor):")
+        for label, value, limit, passed in checks:
+            print(f"  {'PASS' if passed else 'FAIL'}  {label}: {value:.2f}")
 
 
 if __name__ == "__main__":

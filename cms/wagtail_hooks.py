@@ -17,6 +17,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from . import page_cache
 from .models import ContactPerson, EventRegistration, Network, NewsletterIssue, NewsletterSubscription, Organisation
 from .permissions import NewsletterIssuePermissionPolicy, can_compose_newsletter, can_send_newsletter
 from .views_newsletter import NewsletterIssueSendView
@@ -253,3 +254,8 @@ def register_registration_viewsets():
         EventRegistrationViewSet("registrations", url_prefix="aanmeldingen"),
         NewsletterSubscriptionViewSet("newsletter_subscriptions", url_prefix="nieuwsbrief"),
     ]
+
+
+@hooks.register("before_serve_page")
+def mark_page_for_the_page_cache(page, request, serve_args, serve_kwargs):
+    page_cache.mark_page(page, request)

@@ -691,12 +691,17 @@ def thread_url(message: Message) -> str:
     ) + f"#message-{message.pk}"
 
 
-def read_marker_advance(*, user, channel: Channel, message_id: int) -> bool:
+def read_marker_advance(*, user, channel: Channel, message_id: int, known: int | None = None) -> bool:
     """Remember that `user` has seen `channel` up to `message_id`; never moves backwards.
 
-    Returns whether the marker moved.
+    `known` is the marker as the caller read it (0: none yet); a page view of a channel that
+    was read already then writes nothing. Returns whether the marker moved.
     """
     if not message_id or not getattr(user, "is_authenticated", False):
+        return False
+    if known is None:
+        known = ReadMarker.objects.filter(user=user, channel=channel).values_list("last_read_message_id", flat=True).first()
+    if known is not None and known >= message_id:
         return False
     updated = ReadMarker.objects.filter(
         user=user, channel=channel, last_read_message_id__lt=message_id

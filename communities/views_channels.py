@@ -77,7 +77,7 @@ def channel_detail(request, circle, membership, channel_slug):
         messages.error(request, error.message)
         return redirect(channel)
     if cursor is None and request.method == "GET":
-        services.read_marker_advance(user=request.user, channel=channel, message_id=page.snapshot)
+        services.read_marker_advance(user=request.user, channel=channel, message_id=page.snapshot, known=last_read)
     context = _base_context(circle, membership, channel, channels)
     context.update({"page": page, "form": form, "cursor": cursor, "last_read": last_read,
                     "saved_ids": _saved_message_ids(request.user, page.threads)})
@@ -112,7 +112,7 @@ def thread_detail(request, circle, membership, channel_slug, message_id):
     root.sort_key = root.last_message_id
     [thread] = selectors.build_threads(request.user, [root], last_read=last_read)
     if request.method == "GET":
-        services.read_marker_advance(user=request.user, channel=channel, message_id=root.last_message_id)
+        services.read_marker_advance(user=request.user, channel=channel, message_id=root.last_message_id, known=last_read)
     reply_to = None
     parent_value = form["parent"].value()
     try:

@@ -15,12 +15,14 @@ from django.db import connections  # noqa: E402
 def close_request_connections(**kwargs):
     """Close the database connection a request used, at its end.
 
-    Django's ASGI handler runs each request's sync code in a thread of its own, so a connection
-    kept for reuse (CONN_MAX_AGE) would never be reused: it would stay open until garbage
-    collection, and the load run (bench/loadfault.py) ran PostgreSQL out of connections that
-    way. The WebSocket consumers' database work runs on one long-lived thread per process,
-    which does keep its connection (CONN_MAX_AGE): that is what keeps a reconnect storm after
-    a server crash cheap. A connection inside a transaction (a test's) is never closed here.
+    Django's ASGI handler runs each request's sync code in a thread of its own
+    (asgiref's ThreadSensitiveContext), and Django's connections are per thread. On PostgreSQL
+    the connections come from psycopg's pool (config/settings.py, DB_POOL): closing one hands
+    it back to the pool, still open, for the next request's thread, so a request neither opens
+    a connection nor leaves one behind. Without the pool a connection kept for reuse
+    (CONN_MAX_AGE) would never be reused by another thread: it would stay open until garbage
+    collection (the load run, bench/loadfault.py, ran PostgreSQL out of connections that way),
+    so it is closed for real. A connection inside a transaction (a test's) is never closed here.
     """
     for connection in connections.all(initialized_only=True):
         if not connection.in_atomic_block:
@@ -33,11 +35,13 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from cms.page_cache import PageCacheASGI  # noqa: E402
 from communities.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
-        "http": django_asgi_app,
+        # Anonymous GETs of cached Wagtail pages are answered before Django's stack.
+        "http": PageCacheASGI(django_asgi_app),
         "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )

@@ -1,3 +1,4 @@
+import hashlib
 import json
 import time
 
@@ -37,8 +38,8 @@ class SecurityHeadersMiddleware:
 class AbsoluteSessionTimeoutMiddleware:
     """Ends a signed-in session SESSION_ABSOLUTE_MAX_AGE seconds after sign-in, however active.
 
-    SESSION_COOKIE_AGE with SESSION_SAVE_EVERY_REQUEST is the inactivity timeout; this is the
-    absolute one, which Django lacks.
+    SESSION_COOKIE_AGE, renewed by SessionActivityMiddleware, is the inactivity timeout; this is
+    the absolute one, which Django lacks.
     """
 
     SESSION_KEY = "_lk_signed_in_at"
@@ -54,6 +55,52 @@ class AbsoluteSessionTimeoutMiddleware:
                 logout(request)
                 return redirect_to_login(request.get_full_path())
         return self.get_response(request)
+
+
+class SessionActivityMiddleware:
+    """Keeps a signed-in session alive without writing on every request.
+
+    Django saves a session only when it changed. A session in use is refreshed (saved, which
+    renews its expiry of SESSION_COOKIE_AGE, and its allauth usersessions record told the IP
+    address, browser and time) when its last refresh is older than SESSION_REFRESH_INTERVAL or
+    the IP address or browser changed. It replaces SESSION_SAVE_EVERY_REQUEST and allauth's
+    UserSessionsMiddleware, which wrote both on every request. The moment of sign-in for
+    AbsoluteSessionTimeoutMiddleware is stored in the same write that signs in.
+    """
+
+    REFRESHED_KEY = "_lk_refreshed_at"
+    CLIENT_KEY = "_lk_client"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is None or not session.session_key or response.status_code >= 500:
+            return response
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return response
+        now = int(time.time())
+        client = self._client(request)
+        if session.modified:
+            session.setdefault(AbsoluteSessionTimeoutMiddleware.SESSION_KEY, now)
+        due = now - int(session.get(self.REFRESHED_KEY, 0)) >= settings.SESSION_REFRESH_INTERVAL
+        if due or session.get(self.CLIENT_KEY) != client:
+            from allauth.usersessions.internal.usersessionkit import track_activity
+
+            track_activity(request, user=user, session=session)
+            session[self.REFRESHED_KEY] = now
+            session[self.CLIENT_KEY] = client
+        return response
+
+    @staticmethod
+    def _client(request) -> str:
+        from allauth.account.adapter import get_adapter
+
+        user_agent = request.META.get("HTTP_USER_AGENT", "")
+        return hashlib.blake2b(f"{get_adapter().get_client_ip(request)}\n{user_agent}".encode(), digest_size=8).hexdigest()
 
 
 def _contains_nul(value) -> bool:

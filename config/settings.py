@@ -30,6 +30,8 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 DEBUG = env_bool("DEBUG", True)
 TESTING = env_bool("LEERKRING_TESTING", "pytest" in sys.modules)
+# bench/pages.py: serve /bench/leeg/, an empty view behind every middleware (the stack's floor).
+BENCH_VIEWS = env_bool("LEERKRING_BENCH_VIEWS", False)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
@@ -87,6 +89,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost, so that what it stores carries every header (cms/page_cache.py).
+    "cms.page_cache.PageCacheMiddleware",
     "config.middleware.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -103,7 +107,9 @@ MIDDLEWARE = [
     "config.middleware.LeerkringCSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    # In place of allauth.usersessions.middleware.UserSessionsMiddleware (which writes on every
+    # request): refreshes the session and its usersessions record every few minutes.
+    "config.middleware.SessionActivityMiddleware",
     "config.middleware.AbsoluteSessionTimeoutMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -136,13 +142,28 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------------------
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
-    # Kept connections serve the WebSocket consumers' one database thread per process; HTTP
-    # requests close theirs at the end (config/asgi.py says why).
-    DATABASES = {
-        "default": dj_database_url.parse(
-            DATABASE_URL, conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", 60)), conn_health_checks=True
-        )
-    }
+    DB_POOL = env_bool("DB_POOL", True) and DATABASE_URL.startswith(("postgres:", "postgresql:", "pgsql:"))
+    if DB_POOL:
+        # psycopg's connection pool (Django 5.1+): a request or a WebSocket consumer call takes
+        # an open connection from the process's pool and closing it gives it back (config/asgi.py
+        # closes a request's connection when it ends). Persistent connections (CONN_MAX_AGE) do
+        # not mix with it. With health checks the pool tests a connection before handing it out,
+        # so a restarted PostgreSQL costs no failed request.
+        DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0, conn_health_checks=True)}
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": int(os.environ.get("DB_POOL_MIN_SIZE", 2)),
+            "max_size": int(os.environ.get("DB_POOL_MAX_SIZE", 10)),
+            "timeout": float(os.environ.get("DB_POOL_TIMEOUT", 10)),
+            "max_idle": 300,
+        }
+    else:
+        # Without the pool (DB_POOL=0): kept connections serve the WebSocket consumers' one
+        # database thread per process; HTTP requests close theirs at the end (config/asgi.py).
+        DATABASES = {
+            "default": dj_database_url.parse(
+                DATABASE_URL, conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", 60)), conn_health_checks=True
+            )
+        }
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
@@ -220,7 +241,8 @@ if REDIS_URL:
     CHANNEL_LAYERS = {"default": CHANNEL_LAYER_CHOICES[os.environ.get("CHANNEL_LAYER", "pubsub")]}
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache, with one connection pool per process (config/cache.py).
+            "BACKEND": "config.cache.ProcessRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "leerkring"),
             # An unreachable Redis fails fast (rate limits then let posts through) instead of
@@ -231,6 +253,11 @@ if REDIS_URL:
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Anonymous visitors' Wagtail pages from the cache (cms/page_cache.py). It needs a cache that
+# every server process shares, hence on by default with Redis only.
+PAGE_CACHE = env_bool("PAGE_CACHE", bool(REDIS_URL))
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", 5 * 60))
 
 # --- Background tasks -----------------------------------------------------------------
 if os.environ.get("TASKS_BACKEND", "immediate") == "database":
@@ -308,8 +335,12 @@ MFA_TOTP_ISSUER = "Leerkring"
 USERSESSIONS_TRACK_ACTIVITY = True
 
 # Sessions: 2 hours of inactivity, at most 14 days in all (see README "Security and privacy").
+# A session is written when it changes, and otherwise refreshed (expiry renewed, usersessions'
+# "last seen" updated) at most every SESSION_REFRESH_INTERVAL seconds by
+# config.middleware.SessionActivityMiddleware, instead of on every request
+# (SESSION_SAVE_EVERY_REQUEST): inactivity then ends a session after 1 h 55 min to 2 h.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", 60 * 60 * 2))
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_REFRESH_INTERVAL = int(os.environ.get("SESSION_REFRESH_INTERVAL", 5 * 60))
 SESSION_ABSOLUTE_MAX_AGE = int(os.environ.get("SESSION_ABSOLUTE_MAX_AGE", 60 * 60 * 24 * 14))
 
 # --- Internationalisation -------------------------------------------------------------

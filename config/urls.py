@@ -32,6 +32,11 @@ urlpatterns = [
     path("", include("cms.urls")),
 ]
 
+if settings.BENCH_VIEWS:
+    from django.http import HttpResponse
+
+    urlpatterns.insert(0, path("bench/leeg/", lambda request: HttpResponse("ok", content_type="text/plain")))
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 

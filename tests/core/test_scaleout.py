@@ -25,7 +25,28 @@ def test_cache_is_redis():
     assert cache.get(key) == "hallo"
     from django.core.cache import caches
 
-    assert type(caches["default"]).__name__ == "RedisCache"
+    from django.core.cache.backends.redis import RedisCache
+
+    assert isinstance(caches["default"], RedisCache)
+
+
+def test_cache_objects_of_all_threads_and_tasks_share_one_connection_pool():
+    import threading
+
+    from django.core.cache import caches
+
+    pools = []
+
+    def use_cache():
+        caches["default"].get("probe")
+        pools.append(caches["default"]._cache._get_connection_pool(write=False))
+
+    threads = [threading.Thread(target=use_cache) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len({id(pool) for pool in pools}) == 1
 
 
 async def test_channel_layer_round_trip_through_redis():
