@@ -5,7 +5,7 @@
 // messages of the other channels in the sidebar. Messages it shows while the tab is visible
 // are reported read (`read` frame), so they are not "new" on the next visit; a channel read
 // in another tab (`channel.read`) sets that channel's badge here. A lost connection is retried at
-// once, and again every half second or so while the outage is young (a restarting server is back
+// once, and again about twice a second while the outage is young (a restarting server is back
 // within seconds); only a longer outage backs off, exponentially with jitter. Coming back
 // online replaces the socket (after a network change the old one may be dead without knowing
 // it) and a tab that becomes visible retries at once. Each new socket subscribes again with
@@ -25,8 +25,8 @@ const TYPING_SEND_EVERY = 3000; // the server drops more frequent typing frames 
 const TYPING_SHOWN_FOR = 6000;
 const READ_EVERY = 2000; // at most one `read` frame per this many ms
 const FIRST_RETRY_SPREAD = 250; // a live socket that closes is retried within this many ms
-const QUICK_RETRY = 500; // then every 250-500 ms ...
-const QUICK_RETRIES_FOR = 10000; // ... for this long, after which the delay doubles up to
+const QUICK_RETRY = 750; // then every 375-750 ms ...
+const QUICK_RETRIES_FOR = 30000; // ... for this long (a restart), after which the delay doubles up to
 const BACKOFF_MAX = 30000;
 const CLOSE_NOT_AUTHENTICATED = 4401;
 
