@@ -11,6 +11,8 @@
 const ERRORS = "main .lk-error-summary, main .lk-alert--error[role=alert]";
 const INVALID = "main [aria-invalid='true']";
 const FLASH = "main .lk-messages";
+const SETTLING = 3000; // ms
+const USER_INPUT = ["keydown", "pointerdown", "wheel", "touchstart"];
 
 function visible(element) {
   return element !== null && element.getClientRects().length > 0;
@@ -20,7 +22,25 @@ function focusBox(element) {
   if (!element.hasAttribute("tabindex")) element.setAttribute("tabindex", "-1");
   element.classList.add("lk-focus-target");
   element.focus();
+  keepInView(element);
   return true;
+}
+
+// While the page settles, the browser still scrolls to the URL's fragment (a redirect's
+// #message-N, a form's section), away from what has focus now: scroll back, until the reader
+// does something.
+function keepInView(element) {
+  const until = performance.now() + SETTLING;
+  const back = () => {
+    if (performance.now() > until || document.activeElement !== element) stop();
+    else element.scrollIntoView({ block: "nearest" });
+  };
+  const stop = () => {
+    window.removeEventListener("scroll", back);
+    for (const type of USER_INPUT) window.removeEventListener(type, stop, true);
+  };
+  window.addEventListener("scroll", back, { passive: true });
+  for (const type of USER_INPUT) window.addEventListener(type, stop, true);
 }
 
 function composerTextarea(hash) {
@@ -47,6 +67,7 @@ function focusOnArrival() {
   const invalid = [...document.querySelectorAll(INVALID)].find(visible);
   if (invalid) {
     invalid.focus();
+    keepInView(invalid);
     return true;
   }
   if (focusReplyBox()) return true;

@@ -46,7 +46,10 @@ FOCUS = """() => {
 def focused(page, selector: str) -> dict:
     """The focused element once focus.js has moved focus to `selector`, and how it looks."""
     page.wait_for_function("(sel) => document.activeElement.matches(sel)", arg=selector, timeout=5_000)
-    return page.evaluate(FOCUS)
+    page.wait_for_timeout(500)  # the browser's own scroll to the URL's fragment comes late
+    state = page.evaluate(FOCUS)
+    assert page.evaluate("(sel) => document.activeElement.matches(sel)", selector), state
+    return state
 
 
 def assert_quiet_frame(state: dict) -> None:
