@@ -4,9 +4,13 @@
 // right thread, shows edits, deletions, reaction counts and who is typing, and counts unread
 // messages of the other channels in the sidebar. Messages it shows while the tab is visible
 // are reported read (`read` frame), so they are not "new" on the next visit; a channel read
-// in another tab (`channel.read`) sets that channel's badge here. On a lost connection it reconnects with exponential
-// backoff and jitter and subscribes again with `since` = the newest message it has, so the
-// server sends exactly what was missed; a message already on the page is never added twice.
+// in another tab (`channel.read`) sets that channel's badge here. A lost connection is retried at
+// once, and again about twice a second while the outage is young (a restarting server is back
+// within seconds); only a longer outage backs off, exponentially with jitter. Coming back
+// online replaces the socket (after a network change the old one may be dead without knowing
+// it) and a tab that becomes visible retries at once. Each new socket subscribes again with
+// `since` = the newest message it has, so the server sends exactly what was missed; a message
+// already on the page is never added twice.
 //
 // Markup hooks (templates/communities/channel*.html): section[data-live-channel] with
 // data-last-message, article.lk-thread#thread-N, article.lk-message#message-N,
@@ -20,7 +24,9 @@
 const TYPING_SEND_EVERY = 3000; // the server drops more frequent typing frames anyway
 const TYPING_SHOWN_FOR = 6000;
 const READ_EVERY = 2000; // at most one `read` frame per this many ms
-const BACKOFF_FIRST = 500;
+const FIRST_RETRY_SPREAD = 250; // a live socket that closes is retried within this many ms
+const QUICK_RETRY = 750; // then every 375-750 ms ...
+const QUICK_RETRIES_FOR = 30000; // ... for this long (a restart), after which the delay doubles up to
 const BACKOFF_MAX = 30000;
 const CLOSE_NOT_AUTHENTICATED = 4401;
 
@@ -84,7 +90,8 @@ function start(section) {
   const status = makeStatus(section);
   const announcer = makeAnnouncer(section);
   let socket = null;
-  let attempt = 0;
+  let outageSince = null; // when the connection was lost (ms); null while subscribed
+  let slowRetries = 0; // retries after the quick ones, for the exponential backoff
   let retryTimer = null;
   let stopped = false;
   let lastTypingSent = 0;
@@ -95,12 +102,14 @@ function start(section) {
   let readSentAt = 0;
   let readTimer = null;
   let retriedSession = false;
+  let subscribedOn = null; // the socket that got `subscribed` for the current channel
 
   function connect() {
     clearTimeout(retryTimer);
     const scheme = location.protocol === "https:" ? "wss:" : "ws:";
     const ws = new WebSocket(`${scheme}//${location.host}/ws/`);
     socket = ws;
+    subscribedOn = null;
     ws.addEventListener("open", () => {
       for (const [channel, since] of lastSeen) {
         const frame = { type: "subscribe", channel, since };
@@ -120,6 +129,7 @@ function start(section) {
     });
     ws.addEventListener("close", (event) => {
       if (socket !== ws) return; // an older socket, already replaced
+      const wasLive = subscribedOn === ws;
       socket = null;
       subscribed = false;
       if (stopped) return;
@@ -137,20 +147,46 @@ function start(section) {
         status.show(sessionEnded ?? texts.loggedOut, texts.reload);
         return;
       }
+      outageSince ??= Date.now();
+      if (wasLive) {
+        // The first close: straight back (to another server process, or the same one that
+        // restarted), spread a little so that the tabs of a closing process do not all arrive at once.
+        retryTimer = setTimeout(connect, Math.random() * FIRST_RETRY_SPREAD);
+        return;
+      }
       status.show(texts.offline);
-      // Exponential backoff with jitter: many tabs that lost the same server do not all
-      // come back in the same instant.
-      const ceiling = Math.min(BACKOFF_MAX, BACKOFF_FIRST * 2 ** attempt);
-      attempt += 1;
-      retryTimer = setTimeout(connect, ceiling / 2 + Math.random() * (ceiling / 2));
+      retryTimer = setTimeout(connect, retryDelay());
     });
   }
 
-  function reconnectNow() {
-    if (!stopped && socket === null) {
-      attempt = 0;
-      connect();
+  // Jittered, so that many tabs that lost the same server do not all come back in the same instant.
+  function retryDelay() {
+    let ceiling = QUICK_RETRY;
+    if (Date.now() - outageSince >= QUICK_RETRIES_FOR) {
+      slowRetries += 1;
+      ceiling = Math.min(BACKOFF_MAX, QUICK_RETRY * 2 ** slowRetries);
     }
+    return ceiling / 2 + Math.random() * (ceiling / 2);
+  }
+
+  function connected() {
+    outageSince = null;
+    slowRetries = 0;
+  }
+
+  // Retry at once, without waiting for the backoff. `replace`: also when a socket is open or
+  // still connecting, since after the network came back it may be dead without knowing it.
+  function reconnectNow({ replace = false } = {}) {
+    if (stopped || (socket !== null && !replace)) return;
+    if (socket !== null) {
+      const old = socket;
+      socket = null; // its close event is then ignored
+      subscribed = false;
+      old.close(1000);
+    }
+    outageSince = Date.now(); // quick retries again
+    slowRetries = 0;
+    connect();
   }
 
   function send(frame) {
@@ -162,7 +198,8 @@ function start(section) {
       case "subscribed":
         if (frame.channel === current) {
           if (Number.isInteger(frame.at)) changesSince = frame.at;
-          attempt = 0;
+          subscribedOn = socket;
+          connected();
           sessionEnded = null;
           retriedSession = false;
           subscribed = true;
@@ -470,7 +507,7 @@ function start(section) {
     send({ type: "typing", channel: current });
   });
 
-  window.addEventListener("online", reconnectNow);
+  window.addEventListener("online", () => reconnectNow({ replace: true }));
   // Leaving the page closes the socket on purpose: no "connection lost" notice, no retry.
   // A page restored from the back/forward cache connects again and catches up.
   let leftPage = false;
@@ -483,7 +520,7 @@ function start(section) {
   window.addEventListener("pageshow", (event) => {
     if (event.persisted && leftPage) {
       leftPage = stopped = false;
-      attempt = 0;
+      connected();
       connect();
     }
   });
