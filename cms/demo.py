@@ -20,6 +20,7 @@ from wagtail.rich_text import RichText
 from .models import (
     ContactPerson,
     ContentPage,
+    EventDocument,
     EventIndexPage,
     EventPage,
     FooterLink,
@@ -75,6 +76,7 @@ def seed(stdout) -> None:
         agenda, EventPage, slug=EXPERT_MEETING_SLUG, **_expert_meeting_fields(midsize, contacts["programme"])
     )
     network_day = _child(agenda, EventPage, slug="kennis-en-netwerkdag-maak-uw-gemeente-sterker", **_network_day_fields())
+    _network_day_documents(network_day)
     _child(agenda, EventPage, slug="startbijeenkomst-scenarios-binnensteden", **_city_centre_fields(midsize, contacts["programme"]))
 
     news = _child(
@@ -737,6 +739,60 @@ def _report_document():
     document.file_size = len(pdf)
     document.save()
     return document
+
+
+# (title, kind, file name, lines of the PDF): the report and the slides of the network day, written for the demo.
+NETWORK_DAY_DOCUMENTS = [
+    (
+        "Verslag van de kennis- en netwerkdag",
+        EventDocument.Kind.REPORT,
+        "verslag-kennis-en-netwerkdag.pdf",
+        [
+            "Verslag van de kennis- en netwerkdag (demobestand)",
+            "",
+            "Na de presentatie van het onderzoek spraken de deelnemers in vier workshops",
+            "over binnensteden, regionale samenwerking, economische focus en lokale kracht.",
+            "Rode draad: kies als middelgrote gemeente bewust je rol in de regio.",
+        ],
+    ),
+    (
+        "Presentatie: Naar een strategie voor de middelgrote stad",
+        EventDocument.Kind.PRESENTATION,
+        "presentatie-strategie-middelgrote-stad.pdf",
+        [
+            "Naar een strategie voor de middelgrote stad (demobestand)",
+            "",
+            "1. Uitgangsposities in cijfers: bevolking, banen, wonen",
+            "2. Vier soorten middelgrote steden",
+            "3. Achttien opgaven om een eigen koers uit te zetten",
+        ],
+    ),
+    (
+        "Workshop B: Netwerkkracht organiseren in de regio",
+        EventDocument.Kind.PRESENTATION,
+        "workshop-b-netwerkkracht.pdf",
+        [
+            "Workshop B: netwerkkracht organiseren (demobestand)",
+            "",
+            "Lichtvoetig samenwerken waar het kan, stevig afspreken waar het moet.",
+        ],
+    ),
+]
+
+
+def _network_day_documents(event: EventPage) -> None:
+    if EventDocument.objects.filter(page=event).exists():
+        return
+    Document = get_document_model()
+    for order, (title, kind, filename, lines) in enumerate(NETWORK_DAY_DOCUMENTS):
+        document = Document.objects.filter(title=title).first()
+        if document is None:
+            pdf = tiny_pdf(lines)
+            document = Document(title=title)
+            document.file.save(filename, ContentFile(pdf), save=False)
+            document.file_size = len(pdf)
+            document.save()
+        EventDocument.objects.create(page=event, document=document, kind=kind, sort_order=order)
 
 
 def tiny_pdf(lines: list[str]) -> bytes:

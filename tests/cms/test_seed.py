@@ -142,3 +142,17 @@ def test_seed_only_uses_fictional_contact_details(seeded):
     for contact in ContactPerson.objects.all():
         assert contact.email.endswith("@demo.leerkring.example")
         assert contact.phone.startswith("030 000 00")
+
+
+def test_seed_network_day_offers_its_report_and_presentations(client, seeded):
+    day = EventPage.objects.get(slug="kennis-en-netwerkdag-maak-uw-gemeente-sterker")
+    assert day.is_past()
+    documents = list(day.documents.select_related("document"))
+    assert [item.kind for item in documents] == ["report", "presentation", "presentation"]
+    page = client.get(day.url).content.decode()
+    assert "Verslag en presentaties" in page
+    for item in documents:
+        assert f'href="{item.document.url}" download' in page
+        response = client.get(item.document.url)
+        assert response.status_code == 200
+        assert b"".join(response.streaming_content).startswith(b"%PDF-1.4")
