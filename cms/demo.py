@@ -113,7 +113,7 @@ def seed(stdout) -> None:
 
     _feature(home, midsize)
     _site_settings(site, privacy=privacy, publications=publications, lessons=lessons)
-    _editor_group()
+    _editorial_groups()
     _newsletter_draft(featured=[expert_meeting, network_day, convenant])
     _link_demo_circle(midsize)
     stdout.write(f"Public site: home page '{home.title}' with programme, events, news, publication and partners.")
@@ -848,18 +848,22 @@ def _site_settings(site: Site, *, privacy: Page, publications: Page, lessons: Pa
         settings.save()
 
 
-def _editor_group() -> None:
+EDITORIAL_GROUPS = {"editor": "Editors", "moderator": "Moderators"}  # demo user: Wagtail group (cms migration 0002)
+
+
+def _editorial_groups() -> None:
     from communities.demo_users import demo_user
 
-    editors = Group.objects.filter(name="Editors").first()
-    if editors is None:
-        return
-    try:
-        editor = demo_user("editor")
-    except ObjectDoesNotExist:  # the demo users are made by communities.demo_users, before this module
-        return
-    if not editor.groups.filter(pk=editors.pk).exists():
-        editor.groups.add(editors)
+    for key, group_name in EDITORIAL_GROUPS.items():
+        group = Group.objects.filter(name=group_name).first()
+        if group is None:
+            continue
+        try:
+            user = demo_user(key)
+        except ObjectDoesNotExist:  # the demo users are made by communities.demo_users, before this module
+            continue
+        if not user.groups.filter(pk=group.pk).exists():
+            user.groups.add(group)
 
 
 NEWSLETTER_DRAFT_SUBJECT = "Nieuwsbrief Leerkring: expertmeeting en kennis- en netwerkdag"

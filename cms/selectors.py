@@ -65,3 +65,21 @@ def lessons(*, index):
 def public_page_search(*, query: str):
     """Live pages without view restrictions, ranked by the search backend."""
     return Page.objects.live().public().specific().search(query)
+
+
+def lesson_page_review(*, page_id: int | None, request=None) -> dict | None:
+    """Where a proposed lesson's draft stands in the editors' moderation, for the case owner:
+    {"state": "in_review" | "changes_requested" | "published" | "not_published", "url": …}."""
+    if page_id is None:
+        return None
+    page = LessonPage.objects.filter(pk=page_id).first()
+    if page is None:
+        return {"state": "not_published", "url": ""}
+    if page.live:
+        return {"state": "published", "url": page.get_url(request)}
+    workflow_state = page.current_workflow_state
+    if workflow_state is None:
+        return {"state": "not_published", "url": ""}
+    if workflow_state.status == workflow_state.STATUS_NEEDS_CHANGES:
+        return {"state": "changes_requested", "url": ""}
+    return {"state": "in_review", "url": ""}
