@@ -38,8 +38,8 @@ class EventIndexPage(BasePage):
 
         context = super().get_context(request, *args, **kwargs)
         show_past = request.GET.get(self.VIEW_PARAM) == self.PAST
-        upcoming = selectors.upcoming_events(within=self)
-        past = selectors.past_events(within=self)
+        upcoming = selectors.upcoming_events(within=self.original)
+        past = selectors.past_events(within=self.original)
         context.update(
             show_past=show_past,
             upcoming_count=upcoming.count(),
