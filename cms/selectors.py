@@ -1,7 +1,8 @@
 """Reads shared by pages, feeds and search. Each returns a queryset with a fixed number of queries."""
 
 from django.utils import timezone
-from wagtail.models import Page
+from django.db.models import Q
+from wagtail.models import Locale, Page
 
 from .models import EventPage, LessonPage, NewsPage, ProgrammePage, PublicationPage
 
@@ -63,8 +64,17 @@ def lessons(*, index):
 
 
 def public_page_search(*, query: str):
-    """Live pages without view restrictions, ranked by the search backend."""
-    return Page.objects.live().public().specific().search(query)
+    """Live pages without view restrictions, ranked by the search backend; each page once, in
+    the active language when it is translated, else in Dutch (both share one URL)."""
+    return _in_active_language(Page.objects.live().public()).specific().search(query)
+
+
+def _in_active_language(pages):
+    active, default = Locale.get_active(), Locale.get_default()
+    if active.pk == default.pk:
+        return pages.filter(locale=default)
+    translated = list(Page.objects.filter(locale=active).values_list("translation_key", flat=True))
+    return pages.filter(Q(locale=active) | (Q(locale=default) & ~Q(translation_key__in=translated)))
 
 
 def lesson_page_review(*, page_id: int | None, request=None) -> dict | None:

@@ -114,3 +114,15 @@ def test_the_demo_has_english_versions_of_the_home_page_and_the_menu(client, db)
         assert f">{dutch}</a>" not in nav, dutch
     assert ">Newsletter</a>" in page and ">Publications</a>" in page
     assert "Expertmeeting: het toekomstperspectief van middelgrote gemeenten" in get(client, "/agenda/")
+
+
+def test_search_finds_each_page_once_in_the_visitors_language(client, english_site, agenda):
+    make_event(agenda, title="Expertmeeting middelgrote gemeenten")
+
+    english = get(in_english(client), "/zoeken/?q=Leerkring")
+    assert "Learning together from practice" in english
+    assert "Samen leren van de praktijk</a>" not in english
+    assert "Expertmeeting middelgrote gemeenten" in get(client, "/zoeken/?q=Expertmeeting")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "nl"
+    dutch = get(client, "/zoeken/?q=Leerkring")
+    assert "Samen leren van de praktijk" in dutch and "Learning together from practice" not in dutch
