@@ -177,6 +177,12 @@ def _phase_steps(case: Case) -> list[dict]:
     ]
 
 
+def _lesson_review(request, lesson) -> dict | None:
+    from cms.selectors import lesson_page_review
+
+    return lesson_page_review(page_id=lesson.page_id, request=request) if lesson else None
+
+
 def _detail_context(request, case: Case, actor, forms: dict | None = None) -> dict:
     forms = forms or {}
     answer_forms = forms.get("answer_forms", {})
@@ -211,6 +217,7 @@ def _detail_context(request, case: Case, actor, forms: dict | None = None) -> di
         "expert_feedback": expert,
         "attachments": selectors.case_attachments(case),
         "lesson": lesson,
+        "lesson_review": _lesson_review(request, lesson) if Action.LESSON in allowed else None,
         "guests": selectors.case_guests(case) if actor.is_facilitator else [],
         "question_form": forms.get("question_form") or QuestionForm(),
         "feedback_form": forms.get("feedback_form") or _feedback_form_class(actor)(),

@@ -14,12 +14,13 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from wagtail.documents import get_document_model
-from wagtail.models import Page, Site
+from wagtail.models import Locale, Page, Site
 from wagtail.rich_text import RichText
 
 from .models import (
     ContactPerson,
     ContentPage,
+    EventDocument,
     EventIndexPage,
     EventPage,
     FooterLink,
@@ -75,6 +76,7 @@ def seed(stdout) -> None:
         agenda, EventPage, slug=EXPERT_MEETING_SLUG, **_expert_meeting_fields(midsize, contacts["programme"])
     )
     network_day = _child(agenda, EventPage, slug="kennis-en-netwerkdag-maak-uw-gemeente-sterker", **_network_day_fields())
+    _network_day_documents(network_day)
     _child(agenda, EventPage, slug="startbijeenkomst-scenarios-binnensteden", **_city_centre_fields(midsize, contacts["programme"]))
 
     news = _child(
@@ -96,7 +98,9 @@ def seed(stdout) -> None:
     )
     _child(publications, PublicationPage, slug="naar-een-strategie-voor-de-middelgrote-stad", **_report_fields())
 
-    _child(home, PartnerIndexPage, slug="partners", title="Partners", show_in_menus=True, **_partner_fields(contacts["partners"]))
+    partners = _child(
+        home, PartnerIndexPage, slug="partners", title="Partners", show_in_menus=True, **_partner_fields(contacts["partners"])
+    )
     lessons = _child(
         home,
         LessonIndexPage,
@@ -110,8 +114,11 @@ def seed(stdout) -> None:
     privacy = _child(home, ContentPage, slug="privacyverklaring", title="Privacyverklaring", **_privacy_fields())
 
     _feature(home, midsize)
+    _english_versions(home=home, programmes=programmes, agenda=agenda, news=news, partners=partners,
+                      publications=publications, lessons=lessons)
     _site_settings(site, privacy=privacy, publications=publications, lessons=lessons)
-    _editor_group()
+    _footer_in_english(SiteSettings.for_site(site))
+    _editorial_groups()
     _newsletter_draft(featured=[expert_meeting, network_day, convenant])
     _link_demo_circle(midsize)
     stdout.write(f"Public site: home page '{home.title}' with programme, events, news, publication and partners.")
@@ -200,6 +207,95 @@ def _paragraph(html: str):
 
 def _heading(text: str):
     return ("heading", {"heading_text": text, "size": "h2"})
+
+
+# --- English versions --------------------------------------------------------------------------
+
+
+def _translate(page: Page, **fields) -> Page:
+    """The English translation of a page (made with Wagtail's copy for translation), published."""
+    english = Locale.objects.get(language_code="en")
+    existing = page.get_translation_or_none(english)
+    if existing is not None:
+        return existing.specific
+    translated = page.copy_for_translation(english).specific
+    for name, value in fields.items():
+        setattr(translated, name, value)
+    translated.save_revision().publish()
+    return translated
+
+
+def _english_versions(*, home, programmes, agenda, news, partners, publications, lessons) -> None:
+    """English versions of the home page and of the pages in the main menu and the footer; the
+    pages inside these sections (events, news, programmes, publications) stay Dutch-only."""
+    _translate(
+        home,
+        title="Learning together from practice",
+        intro=(
+            "Leerkring brings together professionals from municipalities, provinces and central government. Bring in a "
+            "question from your own work, get feedback from peers and experts, and take home what already works elsewhere."
+        ),
+        body=[
+            _heading("How a learning circle works"),
+            _paragraph(
+                "<ol><li>You join a circle around a challenge that fits your work.</li>"
+                "<li>You bring in a case: what is going on, what have you tried, what do you want to know?</li>"
+                "<li>Peers ask clarifying questions; then peers and experts give advice.</li>"
+                "<li>You decide what to do with it, and the lesson you draw helps the next municipality.</li></ol>"
+            ),
+            (
+                "newsletter_signup",
+                {"heading": "Stay informed", "text": "News about programmes, events and lessons from practice, once a month."},
+            ),
+        ],
+    )
+    _translate(
+        programmes,
+        title="Programmes",
+        intro="Our knowledge programmes combine research, meetings and learning circles around one challenge for society.",
+    )
+    _translate(
+        agenda,
+        title="Events",
+        intro="Expert meetings, knowledge-and-network days and kick-off meetings. Register on the page of the event.",
+    )
+    _translate(news, title="News", intro="News about the programmes, the networks of municipalities and the learning circles.")
+    _translate(
+        partners,
+        intro=(
+            "Mid-sized municipalities that become partners get a contact person of their own and join meetings, "
+            "learning circles and experiments for free or at a reduced rate."
+        ),
+        body=[
+            _heading("What does partnership offer?"),
+            _paragraph(
+                "<ul><li>One contact person, the same as for the PMG network, who answers your questions or passes "
+                "them on within the wider knowledge network.</li>"
+                "<li>Free places or a discount for meetings, learning circles, experiments and other activities.</li>"
+                "<li>Knowledge across urban and regional issues, besides what is typical of mid-sized cities.</li></ul>"
+            ),
+            (
+                "key_figures",
+                {
+                    "heading": "Partner contribution",
+                    "figures": [
+                        {"value": "€ 5.000", "label": "Standard partner rate"},
+                        {"value": "€ 1.250", "label": "Discount for members of the Platform Middelgrote Gemeenten (PMG)"},
+                        {"value": "€ 3.750", "label": "Partner rate for PMG members"},
+                    ],
+                },
+            ),
+        ],
+    )
+    _translate(publications, title="Publications", intro="Reports and studies to download.")
+    _translate(
+        lessons,
+        title="Lessons from practice",
+        intro=(
+            "What worked, and what did not? Anonymised lessons from concluded cases in the learning circles, "
+            "published with the consent of the person who brought in the case."
+        ),
+    )
 
 
 # --- snippets -------------------------------------------------------------------------------
@@ -739,6 +835,60 @@ def _report_document():
     return document
 
 
+# (title, kind, file name, lines of the PDF): the report and the slides of the network day, written for the demo.
+NETWORK_DAY_DOCUMENTS = [
+    (
+        "Verslag van de kennis- en netwerkdag",
+        EventDocument.Kind.REPORT,
+        "verslag-kennis-en-netwerkdag.pdf",
+        [
+            "Verslag van de kennis- en netwerkdag (demobestand)",
+            "",
+            "Na de presentatie van het onderzoek spraken de deelnemers in vier workshops",
+            "over binnensteden, regionale samenwerking, economische focus en lokale kracht.",
+            "Rode draad: kies als middelgrote gemeente bewust je rol in de regio.",
+        ],
+    ),
+    (
+        "Presentatie: Naar een strategie voor de middelgrote stad",
+        EventDocument.Kind.PRESENTATION,
+        "presentatie-strategie-middelgrote-stad.pdf",
+        [
+            "Naar een strategie voor de middelgrote stad (demobestand)",
+            "",
+            "1. Uitgangsposities in cijfers: bevolking, banen, wonen",
+            "2. Vier soorten middelgrote steden",
+            "3. Achttien opgaven om een eigen koers uit te zetten",
+        ],
+    ),
+    (
+        "Workshop B: Netwerkkracht organiseren in de regio",
+        EventDocument.Kind.PRESENTATION,
+        "workshop-b-netwerkkracht.pdf",
+        [
+            "Workshop B: netwerkkracht organiseren (demobestand)",
+            "",
+            "Lichtvoetig samenwerken waar het kan, stevig afspreken waar het moet.",
+        ],
+    ),
+]
+
+
+def _network_day_documents(event: EventPage) -> None:
+    if EventDocument.objects.filter(page=event).exists():
+        return
+    Document = get_document_model()
+    for order, (title, kind, filename, lines) in enumerate(NETWORK_DAY_DOCUMENTS):
+        document = Document.objects.filter(title=title).first()
+        if document is None:
+            pdf = tiny_pdf(lines)
+            document = Document(title=title)
+            document.file.save(filename, ContentFile(pdf), save=False)
+            document.file_size = len(pdf)
+            document.save()
+        EventDocument.objects.create(page=event, document=document, kind=kind, sort_order=order)
+
+
 def tiny_pdf(lines: list[str]) -> bytes:
     """A valid one-page PDF with some lines of text (Helvetica, WinAnsi), without a PDF library."""
 
@@ -792,18 +942,32 @@ def _site_settings(site: Site, *, privacy: Page, publications: Page, lessons: Pa
         settings.save()
 
 
-def _editor_group() -> None:
+# Footer links to a web address or to a Dutch-only page get an English text (translated pages bring their title).
+FOOTER_ENGLISH = {"Nieuwsbrief": "Newsletter", "Privacyverklaring": "Privacy statement"}
+
+
+def _footer_in_english(settings: SiteSettings) -> None:
+    for link in settings.footer_links.filter(label__in=FOOTER_ENGLISH, label_en=""):
+        link.label_en = FOOTER_ENGLISH[link.label]
+        link.save(update_fields=["label_en"])
+
+
+EDITORIAL_GROUPS = {"editor": "Editors", "moderator": "Moderators"}  # demo user: Wagtail group (cms migration 0002)
+
+
+def _editorial_groups() -> None:
     from communities.demo_users import demo_user
 
-    editors = Group.objects.filter(name="Editors").first()
-    if editors is None:
-        return
-    try:
-        editor = demo_user("editor")
-    except ObjectDoesNotExist:  # the demo users are made by communities.demo_users, before this module
-        return
-    if not editor.groups.filter(pk=editors.pk).exists():
-        editor.groups.add(editors)
+    for key, group_name in EDITORIAL_GROUPS.items():
+        group = Group.objects.filter(name=group_name).first()
+        if group is None:
+            continue
+        try:
+            user = demo_user(key)
+        except ObjectDoesNotExist:  # the demo users are made by communities.demo_users, before this module
+            continue
+        if not user.groups.filter(pk=group.pk).exists():
+            user.groups.add(group)
 
 
 NEWSLETTER_DRAFT_SUBJECT = "Nieuwsbrief Leerkring: expertmeeting en kennis- en netwerkdag"

@@ -7,7 +7,7 @@ header and footer cost no queries.
 
 from django.core.cache import cache
 from django.utils import translation
-from wagtail.models import Site
+from wagtail.models import Locale, Page, Site
 
 GENERATION_KEY = "cms:chrome:generation"
 TIMEOUT = 60 * 60
@@ -40,16 +40,20 @@ def _build(request) -> dict:
     site = Site.find_for_request(request)
     if site is None:
         return empty
+    menu_pages = list(site.root_page.get_children().live().public().in_menu().only("title", "url_path", "path", "translation_key", "locale"))
+    settings = SiteSettings.for_site(site)
+    links = list(settings.footer_links.select_related("page"))
+    localized = _translations([*menu_pages, *(link.page for link in links if link.page_id)])
     menu = [
         {"title": page.title, "url": page.get_url(request)}
-        for page in site.root_page.get_children().live().public().in_menu().only("title", "url_path", "path")
+        for page in (localized.get(page.translation_key, page) for page in menu_pages)
     ]
-    settings = SiteSettings.for_site(site)
     footer = []
-    for link in settings.footer_links.select_related("page"):
-        url = link.page.get_url(request) if link.page_id else link.url
+    for link in links:
+        page = localized.get(link.page.translation_key, link.page) if link.page_id else None
+        url = page.get_url(request) if page is not None else link.url
         if url and (link.page is None or link.page.live):
-            footer.append({"label": link.label, "url": url})
+            footer.append({"label": _footer_label(link, page), "url": url})
     privacy = settings.privacy_page
     return {
         "menu": [item for item in menu if item["url"]],
@@ -62,3 +66,24 @@ def _build(request) -> dict:
         },
         "newsletter_intro": settings.newsletter_intro,
     }
+
+
+def _translations(pages) -> dict:
+    """The live translations of these (Dutch) pages in the active language, by translation key."""
+    locale = Locale.get_active()
+    if not pages or all(page.locale_id == locale.pk for page in pages):
+        return {}
+    translated = Page.objects.live().filter(locale=locale, translation_key__in={page.translation_key for page in pages})
+    return {page.translation_key: page for page in translated.only("title", "url_path", "path", "translation_key", "locale")}
+
+
+def _footer_label(link, page) -> str:
+    """The editor's label in Dutch; in another language the English label, the translated page's
+    title, or (nothing translated) the Dutch label."""
+    if translation.get_language() == Locale.get_default().language_code:
+        return link.label
+    if link.label_en:
+        return link.label_en
+    if page is not None and page.pk != link.page_id:
+        return page.title
+    return link.label

@@ -3,7 +3,8 @@
 import re
 
 from django.utils import timezone
-from wagtail.models import Page
+from django.db.models import Q
+from wagtail.models import Locale, Page
 
 from .models import EventPage, LessonPage, NewsPage, ProgrammePage, PublicationPage
 
@@ -74,9 +75,36 @@ def search_words(query: str) -> str:
 
 
 def public_page_search(*, query: str):
-    """Live pages without view restrictions, ranked by the search backend; none for a query
-    without words."""
+    """Live pages without view restrictions, ranked by the search backend; each page once, in
+    the active language when it is translated, else in Dutch (both share one URL). None for a
+    query without words."""
     words = search_words(query)
     if not words:
         return Page.objects.none()
-    return Page.objects.live().public().specific().search(words)
+    return _in_active_language(Page.objects.live().public()).specific().search(words)
+
+
+def _in_active_language(pages):
+    active, default = Locale.get_active(), Locale.get_default()
+    if active.pk == default.pk:
+        return pages.filter(locale=default)
+    translated = list(Page.objects.filter(locale=active).values_list("translation_key", flat=True))
+    return pages.filter(Q(locale=active) | (Q(locale=default) & ~Q(translation_key__in=translated)))
+
+
+def lesson_page_review(*, page_id: int | None, request=None) -> dict | None:
+    """Where a proposed lesson's draft stands in the editors' moderation, for the case owner:
+    {"state": "in_review" | "changes_requested" | "published" | "not_published", "url": …}."""
+    if page_id is None:
+        return None
+    page = LessonPage.objects.filter(pk=page_id).first()
+    if page is None:
+        return {"state": "not_published", "url": ""}
+    if page.live:
+        return {"state": "published", "url": page.get_url(request)}
+    workflow_state = page.current_workflow_state
+    if workflow_state is None:
+        return {"state": "not_published", "url": ""}
+    if workflow_state.status == workflow_state.STATUS_NEEDS_CHANGES:
+        return {"state": "changes_requested", "url": ""}
+    return {"state": "in_review", "url": ""}

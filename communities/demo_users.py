@@ -10,6 +10,8 @@ DEMO_PASSWORD = "leerkring-demo"
 # key: (email, display name, organisation, job title)
 DEMO_USERS = {
     "editor": ("redacteur@demo.leerkring.example", "Rosa Redacteur", "Programmabureau Leerkring", "Redacteur"),
+    # Reviews what editors and members submit (proposed lessons among them) in the Wagtail admin.
+    "moderator": ("eindredacteur@demo.leerkring.example", "Mila Moderator", "Programmabureau Leerkring", "Eindredacteur"),
     "facilitator": ("begeleider@demo.leerkring.example", "Bram Begeleider", "Programmabureau Leerkring", "Kringbegeleider"),
     "expert": ("expert@demo.leerkring.example", "Esther Expert", "Kenniscentrum Regio", "Senior adviseur netwerksturing"),
     "member": ("ambtenaar@demo.leerkring.example", "Anouk Ambtenaar", "Gemeente Veenendaal", "Strategisch beleidsadviseur"),
@@ -17,6 +19,9 @@ DEMO_USERS = {
     "guest": ("gast@demo.leerkring.example", "Gijs Gast", "Ministerie (fictief)", "Beleidsadviseur"),
     "outsider": ("buitenstaander@demo.leerkring.example", "Olga Buitenstaander", "Gemeente Goes", "Adviseur"),
 }
+
+
+STAFF = {"editor", "moderator"}  # they work in the Wagtail admin; cms.demo puts them in its groups
 
 
 def demo_user(key: str):
@@ -30,7 +35,7 @@ def seed(stdout):
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
-        if key == "editor" and not user.is_staff:
+        if key in STAFF and not user.is_staff:
             user.is_staff = True
             user.save(update_fields=["is_staff"])
         EmailAddress.objects.get_or_create(user=user, email=email, defaults={"verified": True, "primary": True})

@@ -1,4 +1,4 @@
-from .events import EventIndexPage, EventPage
+from .events import EventDocument, EventIndexPage, EventPage
 from .lessons import LessonIndexPage, LessonPage, LessonPageTheme
 from .news import NewsIndexPage, NewsPage, PublicationIndexPage, PublicationPage
 from .newsletters import NewsletterDelivery, NewsletterIssue
@@ -17,6 +17,7 @@ from .snippets import ContactPerson, Network, Organisation
 __all__ = [
     "ContactPerson",
     "ContentPage",
+    "EventDocument",
     "EventIndexPage",
     "EventPage",
     "EventRegistration",

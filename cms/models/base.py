@@ -1,6 +1,8 @@
-from django.db import models
+from django.http import Http404
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from wagtail.models import Page
+from django.db import models
+from wagtail.models import Locale, Page
 from wagtail.search import index
 
 
@@ -22,3 +24,24 @@ class BasePage(Page):
     @property
     def listing_summary(self) -> str:
         return self.intro or self.search_description
+
+    @cached_property
+    def original(self) -> "BasePage":
+        """This page in the default language (Dutch), whose subtree holds every page; itself when
+        it is Dutch or has no Dutch original. Listings of a translated section page list the
+        Dutch section's children, so a section translates without translating all it holds."""
+        default = Locale.get_default()
+        if self.locale_id == default.pk:
+            return self
+        original = self.get_translation_or_none(default)
+        return original.specific if original is not None else self
+
+    def route(self, request, path_components):
+        """A page that is not translated is served in Dutch: both languages share the URLs, and
+        where the English tree has no such child, the Dutch original's subtree answers."""
+        try:
+            return super().route(request, path_components)
+        except Http404:
+            if not path_components or self.original is self:
+                raise
+            return self.original.route(request, path_components)

@@ -5,9 +5,13 @@ from django.db import models
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from django.utils.translation import pgettext_lazy
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
+from wagtail.documents import get_document_model_string
+from wagtail.models import Orderable
 from wagtail.search import index
 
 from cms.blocks import AgendaItemBlock, BaseStreamBlock, WorkshopRoundBlock
@@ -34,8 +38,8 @@ class EventIndexPage(BasePage):
 
         context = super().get_context(request, *args, **kwargs)
         show_past = request.GET.get(self.VIEW_PARAM) == self.PAST
-        upcoming = selectors.upcoming_events(within=self)
-        past = selectors.past_events(within=self)
+        upcoming = selectors.upcoming_events(within=self.original)
+        past = selectors.past_events(within=self.original)
         context.update(
             show_past=show_past,
             upcoming_count=upcoming.count(),
@@ -107,6 +111,12 @@ class EventPage(RoutablePageMixin, BasePage):
         FieldPanel("agenda"),
         FieldPanel("workshop_rounds"),
         FieldPanel("contact_person"),
+        InlinePanel(
+            "documents",
+            heading=_("Report and presentations"),
+            label=_("document"),
+            help_text=_("Shown on the page once the event has taken place; before that the page says they follow after the day."),
+        ),
         MultiFieldPanel(
             [
                 FieldPanel("registration_enabled"),
@@ -181,6 +191,7 @@ class EventPage(RoutablePageMixin, BasePage):
         context["registration_open"] = self.registration_is_open(now)
         context["seats_available"] = self.seats_available() if self.registration_enabled else None
         context["event_is_past"] = self.is_past(now)
+        context["event_documents"] = list(self.documents.select_related("document")) if context["event_is_past"] else []
         if "registration_form" not in context and context["registration_open"]:
             context["registration_form"] = RegistrationForm(event=self)
         return context
@@ -202,3 +213,28 @@ class EventPage(RoutablePageMixin, BasePage):
         from cms.views import event_ics
 
         return event_ics(request, self)
+
+
+class EventDocument(Orderable):
+    """The report or a presentation of an event, for download after the day."""
+
+    class Kind(models.TextChoices):
+        REPORT = "report", pgettext_lazy("event document", "Report")
+        PRESENTATION = "presentation", pgettext_lazy("event document", "Presentation")
+
+    page = ParentalKey(EventPage, on_delete=models.CASCADE, related_name="documents")
+    document = models.ForeignKey(
+        get_document_model_string(), verbose_name=_("document"), on_delete=models.CASCADE, related_name="+"
+    )
+    title = models.CharField(_("title"), max_length=200, blank=True, help_text=_("Leave empty to use the document's title."))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.PRESENTATION)
+
+    panels = [FieldPanel("document"), FieldPanel("title"), FieldPanel("kind")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("event document")
+        verbose_name_plural = _("event documents")
+
+    @property
+    def display_title(self) -> str:
+        return self.title or self.document.title

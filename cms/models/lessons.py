@@ -29,7 +29,7 @@ class LessonIndexPage(BasePage):
         from cms.pagination import paginate
 
         context = super().get_context(request, *args, **kwargs)
-        context["lessons"] = paginate(request, selectors.lessons(index=self), per_page=10)
+        context["lessons"] = paginate(request, selectors.lessons(index=self.original), per_page=10)
         return context
 
 

@@ -29,7 +29,7 @@ class NewsIndexPage(RoutablePageMixin, BasePage):
         from cms.pagination import paginate
 
         context = super().get_context(request, *args, **kwargs)
-        context["news_items"] = paginate(request, selectors.latest_news(within=self), per_page=10)
+        context["news_items"] = paginate(request, selectors.latest_news(within=self.original), per_page=10)
         return context
 
     @path("rss/", name="rss")
@@ -68,7 +68,7 @@ class PublicationIndexPage(BasePage):
         from cms.pagination import paginate
 
         context = super().get_context(request, *args, **kwargs)
-        context["publications"] = paginate(request, selectors.publications(index=self), per_page=10)
+        context["publications"] = paginate(request, selectors.publications(index=self.original), per_page=10)
         return context
 
 

@@ -44,9 +44,9 @@ class HomePage(BasePage):
         from cms import selectors
 
         context = super().get_context(request, *args, **kwargs)
-        context["featured_programmes"] = selectors.featured_programmes(home=self)
-        context["upcoming_events"] = selectors.upcoming_events(within=self, limit=3)
-        context["latest_news"] = selectors.latest_news(within=self, limit=3)
+        context["featured_programmes"] = selectors.featured_programmes(home=self.original)
+        context["upcoming_events"] = selectors.upcoming_events(within=self.original, limit=3)
+        context["latest_news"] = selectors.latest_news(within=self.original, limit=3)
         return context
 
 
@@ -90,7 +90,7 @@ class ProgrammeIndexPage(BasePage):
         from cms.pagination import paginate
 
         context = super().get_context(request, *args, **kwargs)
-        context["programmes"] = paginate(request, selectors.programmes(index=self))
+        context["programmes"] = paginate(request, selectors.programmes(index=self.original))
         return context
 
 

@@ -48,6 +48,10 @@ class SiteSettings(ClusterableModel, BaseSiteSetting):
 class FooterLink(Orderable):
     settings = ParentalKey(SiteSettings, on_delete=models.CASCADE, related_name="footer_links")
     label = models.CharField(_("link text"), max_length=60)
+    label_en = models.CharField(
+        _("link text in English"), max_length=60, blank=True,
+        help_text=_("Leave empty to use the English title of the page, or the Dutch link text."),
+    )
     page = models.ForeignKey(
         "wagtailcore.Page", verbose_name=_("page"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
@@ -55,7 +59,7 @@ class FooterLink(Orderable):
         _("or web address"), max_length=300, blank=True, help_text=_("For example /nieuwsbrief/ or https://…")
     )
 
-    panels = [FieldPanel("label"), FieldPanel("page"), FieldPanel("url")]
+    panels = [FieldPanel("label"), FieldPanel("label_en"), FieldPanel("page"), FieldPanel("url")]
 
     class Meta(Orderable.Meta):
         verbose_name = _("footer link")

@@ -118,3 +118,74 @@ def test_proposing_through_the_page(client, lessons_index, lesson, official):
     assert "De redactie bekijkt je geanonimiseerde les voordat hij wordt gepubliceerd." in html
     assert "Voorgesteld voor publicatie op" in html
     assert LessonPage.objects.get().live is False
+
+
+@pytest.fixture
+def moderator(db):
+    from django.contrib.auth.models import Group
+
+    from tests.factories import UserFactory
+
+    user = UserFactory(username="mila-moderator", email="moderator@example.org")
+    user.groups.add(Group.objects.get(name="Moderators"))
+    return user
+
+
+def test_the_moderators_are_mailed_when_a_lesson_is_proposed(
+    lessons_index, lesson, official, moderator, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        page = propose(official, lesson)
+
+    (mail,) = [message for message in mailoutbox if moderator.email in message.to]
+    assert page.title in mail.subject + mail.body
+    assert f"/cms/pages/{page.pk}/" in mail.body
+    assert not [message for message in mailoutbox if official.email in message.to]
+    for identifying in ["Anouk", "Veenendaal", "/kringen/"]:
+        assert identifying not in mail.subject + mail.body
+
+
+def test_the_moderators_dashboard_shows_the_lesson_awaiting_review(client, lessons_index, lesson, official, moderator):
+    page = propose(official, lesson)
+    client.force_login(moderator)
+
+    response = client.get("/cms/")
+
+    assert response.status_code == 200
+    dashboard = html_lib.unescape(response.content.decode())
+    assert "In afwachting van jouw beoordeling" in dashboard
+    assert page.title in dashboard and f"/cms/pages/{page.pk}/edit/" in dashboard
+
+
+def _case_page(client, official, lesson) -> str:
+    client.force_login(official)
+    return html_lib.unescape(client.get(lesson.case.get_absolute_url()).content.decode())
+
+
+def test_the_owner_sees_the_review_status_of_the_proposal(client, lessons_index, lesson, official, moderator):
+    from wagtail.models import TaskState
+
+    page = propose(official, lesson)
+    assert "Status: in beoordeling bij de redactie." in _case_page(client, official, lesson)
+
+    task_state = WorkflowState.objects.get(object_id=str(page.pk)).current_task_state
+    task_state.task.specific.on_action(task_state, moderator, "reject", comment="Iets korter graag")
+    page_html = _case_page(client, official, lesson)
+    assert "Status: de redactie vraagt om aanpassingen." in page_html
+    assert "in beoordeling" not in page_html
+
+    state = WorkflowState.objects.get(object_id=str(page.pk))
+    state.resume(moderator)
+    task_state = WorkflowState.objects.get(object_id=str(page.pk)).current_task_state
+    assert task_state.status == TaskState.STATUS_IN_PROGRESS
+    task_state.task.specific.on_action(task_state, moderator, "approve")
+    page = LessonPage.objects.get(pk=page.pk)
+    assert page.live
+    page_html = _case_page(client, official, lesson)
+    assert "Status: gepubliceerd." in page_html
+    assert f'<a href="{page.url}">Bekijk de gepubliceerde les</a>' in page_html
+
+
+def test_only_the_case_owner_and_facilitators_see_the_status(client, lessons_index, lesson, official, member):
+    propose(official, lesson)
+    assert "in beoordeling bij de redactie" not in _case_page(client, member, lesson)

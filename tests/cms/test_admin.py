@@ -112,3 +112,13 @@ def test_lesson_draft_waits_for_an_editor(client, home, editor):
     client.force_login(editor)
     assert client.get(f"/cms/pages/{lesson.pk}/edit/").status_code == 200
     assert "<p>Tweede &lt;alinea&gt;.</p>" in str(lesson.body)
+
+
+def test_the_admin_loads_no_avatars_from_gravatar(client, editor, home):
+    editor.email = "rosa@demo.leerkring.example"
+    editor.save()
+    client.force_login(editor)
+
+    for url in ("/cms/", "/cms/account/"):
+        page = client.get(url).content.decode().lower()
+        assert "gravatar" not in page, url

@@ -80,6 +80,15 @@ class EditorCreatesPagesTests(WagtailPageTestCase):
         self.assertCanCreate(parent, model, data)
         return model.objects.child_of(parent).get(title=title)
 
+    def report(self):
+        from django.core.files.base import ContentFile
+        from wagtail.documents import get_document_model
+
+        document = get_document_model()(title="Verslag")
+        document.file.save("verslag.pdf", ContentFile(b"%PDF-1.4\n"), save=False)
+        document.save()
+        return document
+
     def test_home_page_under_the_root(self):
         root = Page.get_first_root_node()
         self.create(root, HomePage, title="Tweede site", intro="Welkom", body=streamfield([]),
@@ -94,7 +103,8 @@ class EditorCreatesPagesTests(WagtailPageTestCase):
         agenda = self.create(self.home, EventIndexPage, title="Agenda")
         self.create(agenda, EventPage, title="Expertmeeting", start="2030-10-23 16:00", end="2030-10-23 19:30",
                     venue_name="Kennishuis", capacity="40", max_extra_participants="3", registration_enabled="on",
-                    body=streamfield([]), agenda=streamfield([]), workshop_rounds=streamfield([]))
+                    body=streamfield([]), agenda=streamfield([]), workshop_rounds=streamfield([]),
+                    documents=inline_formset([{"document": self.report().pk, "title": "Verslag", "kind": "report"}]))
         news = self.create(self.home, NewsIndexPage, title="Nieuws")
         self.create(news, NewsPage, title="Nieuw convenant", date="2014-11-20", body=streamfield([]))
         publications = self.create(self.home, PublicationIndexPage, title="Publicaties")
@@ -106,6 +116,7 @@ class EditorCreatesPagesTests(WagtailPageTestCase):
         self.create(self.home, ContentPage, title="Privacyverklaring", body=streamfield([]))
 
         event = EventPage.objects.get()
+        self.assertEqual([(item.title, item.kind) for item in event.documents.all()], [("Verslag", "report")])
         # The admin's times are Dutch time: 16:00 in Amsterdam in October is 14:00 UTC.
         self.assertEqual(event.start, datetime.datetime(2030, 10, 23, 14, 0, tzinfo=datetime.UTC))
 
@@ -114,7 +125,8 @@ class EditorCreatesPagesTests(WagtailPageTestCase):
         data = nested_form_data({"title": "Verkeerd om", "slug": "verkeerd", "comments": inline_formset([]),
                                  "start": "2030-10-23 16:00", "end": "2030-10-23 15:00", "venue_name": "Zaal",
                                  "max_extra_participants": "0", "body": streamfield([]), "agenda": streamfield([]),
-                                 "workshop_rounds": streamfield([]), "action-publish": "action-publish"})
+                                 "workshop_rounds": streamfield([]), "documents": inline_formset([]),
+                                 "action-publish": "action-publish"})
         response = self.client.post(f"/cms/pages/add/cms/eventpage/{agenda.pk}/", data)
         self.assertContains(response, "Het einde moet na het begin liggen.")
         self.assertFalse(EventPage.objects.exists())

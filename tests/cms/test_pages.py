@@ -283,3 +283,52 @@ def test_menu_and_footer_cost_no_queries_once_cached_and_follow_publishing(clien
     index.save_revision().publish()
 
     assert '<li><a href="/nieuws/">Nieuws</a></li>' in client.get("/nieuwsbrief/").content.decode()
+
+
+def _pdf_document(title: str, lines: list[str]):
+    content = tiny_pdf(lines)
+    document = get_document_model()(title=title)
+    document.file.save("slides.pdf", ContentFile(content), save=False)
+    document.file_size = len(content)
+    document.save()
+    return document
+
+
+def _attach(event, *items):
+    from cms.models import EventDocument
+
+    for order, (document, kind, title) in enumerate(items):
+        EventDocument.objects.create(page=event, document=document, kind=kind, title=title, sort_order=order)
+
+
+def test_past_event_offers_its_report_and_presentations_for_download(client, agenda):
+    from cms.models import EventDocument
+
+    event = make_event(agenda, title="Terugblik", days_ahead=-10)
+    report = _pdf_document("Verslag", ["Verslag van de dag"])
+    slides = _pdf_document("Dia's van de opening", ["Opening"])
+    _attach(event, (report, EventDocument.Kind.REPORT, "Verslag van de dag"), (slides, EventDocument.Kind.PRESENTATION, ""))
+
+    page = html(client, event)
+
+    assert '<h2 id="documents-heading">Verslag en presentaties</h2>' in page
+    size = f"{report.file_size}\xa0bytes"
+    assert f'<a href="{report.url}" download>Verslag van de dag <span class="lk-muted-inline">(PDF-bestand, {size})</span></a>' in page
+    assert f'href="{slides.url}" download>Dia&#x27;s van de opening' in page
+    assert page.index("Verslag van de dag") < page.index("Dia&#x27;s van de opening")
+    assert ">Presentatie</span>" in page
+    assert client.get(report.url).getvalue().startswith(b"%PDF-1.4")
+
+
+def test_upcoming_event_announces_its_documents_for_after_the_day(client, agenda):
+    from cms.models import EventDocument
+
+    event = make_event(agenda, title="Straks")
+    slides = _pdf_document("Dia's", ["Nog niet"])
+    _attach(event, (slides, EventDocument.Kind.PRESENTATION, ""))
+
+    page = html(client, event)
+
+    assert "Het verslag en de presentaties staan hier na afloop van de bijeenkomst." in page
+    assert slides.url not in page and "documents-heading" not in page
+    assert "na afloop" not in html(client, make_event(agenda, title="Zonder documenten", slug="zonder"))

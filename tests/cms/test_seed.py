@@ -142,3 +142,46 @@ def test_seed_only_uses_fictional_contact_details(seeded):
     for contact in ContactPerson.objects.all():
         assert contact.email.endswith("@demo.leerkring.example")
         assert contact.phone.startswith("030 000 00")
+
+
+def test_seed_network_day_offers_its_report_and_presentations(client, seeded):
+    day = EventPage.objects.get(slug="kennis-en-netwerkdag-maak-uw-gemeente-sterker")
+    assert day.is_past()
+    documents = list(day.documents.select_related("document"))
+    assert [item.kind for item in documents] == ["report", "presentation", "presentation"]
+    page = client.get(day.url).content.decode()
+    assert "Verslag en presentaties" in page
+    for item in documents:
+        assert f'href="{item.document.url}" download' in page
+        response = client.get(item.document.url)
+        assert response.status_code == 200
+        assert b"".join(response.streaming_content).startswith(b"%PDF-1.4")
+
+
+def test_seed_demo_moderator_is_mailed_about_a_proposed_lesson_and_sees_it_on_the_dashboard(client, db, mailoutbox):
+    from casework import services as casework
+    from cms.demo import DEMO_CIRCLE_SLUG
+    from communities.demo_users import demo_user
+    from communities.models import Circle
+    from tests.casework.conftest import put_in_phase
+
+    output = StringIO()
+    call_command("seed_demo", stdout=output)
+    moderator = demo_user("moderator")
+    assert f"moderator    {moderator.email}" in output.getvalue()
+    assert moderator.groups.filter(name="Moderators").exists() and moderator.is_staff
+
+    member = demo_user("member")
+    case = casework.case_create(author=member, circle=Circle.objects.get(slug=DEMO_CIRCLE_SLUG),
+                                title="Samen inkopen", context="Wie betaalt wat?", question="Hoe verdelen we de kosten?")
+    put_in_phase(case, "concluded")
+    lesson = casework.lesson_write(author=member, case=case, body="Begin met de cijfers.")
+    mailoutbox.clear()
+    page = casework.lesson_propose_for_publication(author=member, lesson=lesson, title="Deel eerst de cijfers",
+                                                   summary="Eerst de cijfers delen, dan de kosten verdelen.", consent=True)
+
+    assert [message.to for message in mailoutbox] == [[moderator.email]]
+    assert "Deel eerst de cijfers" in mailoutbox[0].subject
+    client.force_login(moderator)
+    dashboard = client.get("/cms/").content.decode()
+    assert "Deel eerst de cijfers" in dashboard and f"/cms/pages/{page.pk}/edit/" in dashboard
