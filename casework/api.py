@@ -18,7 +18,7 @@ from pydantic import Field, StrictBool, StrictStr
 from communities.models import Circle
 from communities.payloads import author_payload
 from communities.permissions import require_member
-from config.api_conventions import ERRORS, NOT_BLANK, ErrorOut, PageOut, cursor_param, keyset_page
+from config.api_conventions import ERRORS, NOT_BLANK, ErrorOut, documented, PageOut, cursor_param, keyset_page
 from idempotency.api import HEADER_DESCRIPTION as IDEMPOTENCY
 from idempotency.api import idempotent
 
@@ -146,17 +146,18 @@ class CaseOut(CaseSummaryOut):
 def _text(max_length=TEXT_MAX_LENGTH, *, required=True, example=None, description="Markdown"):
     """A user-written field as the services check it (stripped; required ones not blank)."""
     if required:
-        return Field(..., min_length=1, max_length=max_length, pattern=NOT_BLANK, description=description,
+        return Field(..., **documented(minLength=1, maxLength=max_length, pattern=NOT_BLANK), description=description,
                      examples=[example] if example else None)
-    return Field("", max_length=max_length, description=description, examples=[example] if example else None)
+    return Field("", **documented(maxLength=max_length), description=description,
+                 examples=[example] if example else None)
 
 
 def _optional(max_length=TEXT_MAX_LENGTH, description="Markdown"):
-    return Field(None, min_length=1, max_length=max_length, pattern=NOT_BLANK, description=description)
+    return Field(None, **documented(minLength=1, maxLength=max_length, pattern=NOT_BLANK), description=description)
 
 
-Theme = Annotated[StrictStr, Field(max_length=THEME_MAX_LENGTH)]
-Themes = Annotated[list[Theme], Field(max_length=MAX_THEMES, description="At most 8 themes")]
+Theme = Annotated[StrictStr, Field(**documented(maxLength=THEME_MAX_LENGTH))]
+Themes = Annotated[list[Theme], Field(**documented(maxItems=MAX_THEMES), description="At most 8 themes")]
 
 
 class CaseIn(Schema):
@@ -165,7 +166,7 @@ class CaseIn(Schema):
     question: StrictStr = _text(example="Hoe verdelen we de kosten eerlijk?")
     tried: StrictStr = _text(required=False, example="Verdeling naar inwonertal.")
     desired_outcome: StrictStr = _text(required=False)
-    themes: Themes = Field(default_factory=list, max_length=MAX_THEMES, examples=[["jeugdzorg", "financien"]])
+    themes: Themes = Field(default_factory=list, examples=[["jeugdzorg", "financien"]])
     confidential: StrictBool = Field(False, description="Only the circle's facilitators and invited guests see it")
 
 
@@ -173,14 +174,14 @@ class CasePatch(Schema):
     title: StrictStr | None = _optional(160, "Plain text")
     context: StrictStr | None = _optional()
     question: StrictStr | None = _optional()
-    tried: StrictStr | None = Field(None, max_length=TEXT_MAX_LENGTH)
-    desired_outcome: StrictStr | None = Field(None, max_length=TEXT_MAX_LENGTH)
+    tried: StrictStr | None = Field(None, **documented(maxLength=TEXT_MAX_LENGTH))
+    desired_outcome: StrictStr | None = Field(None, **documented(maxLength=TEXT_MAX_LENGTH))
     themes: Themes | None = None
     confidential: StrictBool | None = None
 
 
 class PhaseIn(Schema):
-    phase: PhaseName = Field(description="The next phase (owner, facilitator) or the previous one (facilitator)",
+    phase: StrictStr = Field(**documented(enum=list(PHASES)), description="The next phase (owner, facilitator) or the previous one (facilitator)",
                              examples=["questions"])
 
 

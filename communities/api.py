@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field, StrictBool, StrictInt, StrictStr
 
-from config.api_conventions import ERRORS, NOT_BLANK, PageOut, cursor_param, decode_cursor, keyset_page, offset_page, page
+from config.api_conventions import ERRORS, NOT_BLANK, PageOut, documented, cursor_param, decode_cursor, keyset_page, offset_page, page
 from idempotency.api import HEADER_DESCRIPTION as IDEMPOTENCY
 from idempotency.api import idempotent
 
@@ -27,7 +27,8 @@ from .payloads import author_payload, message_payload
 
 router = Router(tags=["circles"])
 
-RoleName = Literal[tuple(Membership.Role.values)]
+ROLES = list(Membership.Role.values)
+RoleName = Literal[tuple(ROLES)]
 MembershipState = Literal[tuple(Membership.State.values)]
 ReactionKind = Literal[tuple(Reaction.Kind.values)]
 
@@ -77,13 +78,13 @@ class MembershipPage(PageOut):
 
 
 class RoleIn(Schema):
-    role: RoleName = Field(description="The new role", examples=["expert"])
+    role: StrictStr = Field(description="The new role", examples=["expert"], **documented(enum=ROLES))
 
 
 class InvitationIn(Schema):
-    email: StrictStr = Field(max_length=254, description="Where the invitation goes",
-                             json_schema_extra={"format": "email"}, examples=["collega@gemeente.nl"])
-    role: RoleName = Field("member", description="The role the invitee gets on accepting")
+    email: StrictStr = Field(description="Where the invitation goes", **documented(format="email", maxLength=254),
+                             examples=["collega@gemeente.nl"])
+    role: StrictStr = Field("member", description="The role the invitee gets on accepting", **documented(enum=ROLES))
 
 
 class InvitationOut(Schema):
@@ -109,13 +110,13 @@ class ChannelPage(PageOut):
 
 
 class ChannelIn(Schema):
-    name: StrictStr = Field(min_length=1, max_length=80, pattern=NOT_BLANK, examples=["Wonen"])
-    topic: StrictStr = Field("", max_length=250, examples=["Woonagenda's en regionale afspraken"])
+    name: StrictStr = Field(**documented(minLength=1, maxLength=80, pattern=NOT_BLANK), examples=["Wonen"])
+    topic: StrictStr = Field("", **documented(maxLength=250), examples=["Woonagenda's en regionale afspraken"])
 
 
 class ChannelPatch(Schema):
-    name: StrictStr | None = Field(None, min_length=1, max_length=80, pattern=NOT_BLANK)
-    topic: StrictStr | None = Field(None, max_length=250)
+    name: StrictStr | None = Field(None, **documented(minLength=1, maxLength=80, pattern=NOT_BLANK))
+    topic: StrictStr | None = Field(None, **documented(maxLength=250))
     locked: StrictBool | None = Field(None, description="A locked channel takes no new threads")
     archived: StrictBool | None = None
 
@@ -146,19 +147,19 @@ class MessagePage(PageOut):
 
 
 class MessageIn(Schema):
-    body: StrictStr = Field(description="Markdown", min_length=1, max_length=MESSAGE_MAX_LENGTH, pattern=NOT_BLANK,
+    body: StrictStr = Field(description="Markdown", **documented(minLength=1, maxLength=MESSAGE_MAX_LENGTH, pattern=NOT_BLANK),
                             examples=["Hoe pakken jullie de **regionale woonagenda** aan?"])
-    parent: StrictInt | None = Field(None, ge=1, le=2**63 - 1, description="id of the message this replies to",
+    parent: StrictInt | None = Field(None, **documented(minimum=1, maximum=2**63 - 1), description="id of the message this replies to",
                                      examples=[None])
 
 
 class MessageEditIn(Schema):
-    body: StrictStr = Field(description="Markdown", min_length=1, max_length=MESSAGE_MAX_LENGTH, pattern=NOT_BLANK,
+    body: StrictStr = Field(description="Markdown", **documented(minLength=1, maxLength=MESSAGE_MAX_LENGTH, pattern=NOT_BLANK),
                             examples=["Hoe pakken jullie de regionale woonagenda aan? (aangevuld)"])
 
 
 class ReportIn(Schema):
-    reason: StrictStr = Field(min_length=1, max_length=2000, pattern=NOT_BLANK, examples=["Dit bericht noemt een inwoner bij naam."])
+    reason: StrictStr = Field(**documented(minLength=1, maxLength=2000, pattern=NOT_BLANK), examples=["Dit bericht noemt een inwoner bij naam."])
 
 
 class ReactionState(Schema):
@@ -451,7 +452,7 @@ def report_message(request, message_id: int, payload: ReportIn):
 
 @router.put("/messages/{message_id}/reactions/{kind}", response={200: ReactionState, **ERRORS},
             summary="Add one of the fixed reactions: " + ", ".join(Reaction.Kind.values))
-def add_reaction(request, message_id: int, kind: ReactionKind):
+def add_reaction(request, message_id: int, kind: str):
     """Idempotent: adding a reaction you already gave changes nothing."""
     user = require_user(request)
     message = selectors.readable_message(user, message_id)
@@ -460,7 +461,7 @@ def add_reaction(request, message_id: int, kind: ReactionKind):
 
 @router.delete("/messages/{message_id}/reactions/{kind}", response={200: ReactionState, **ERRORS},
                summary="Take back a reaction")
-def remove_reaction(request, message_id: int, kind: ReactionKind):
+def remove_reaction(request, message_id: int, kind: str):
     """Idempotent: taking back a reaction you did not give changes nothing."""
     user = require_user(request)
     message = selectors.readable_message(user, message_id)

@@ -27,6 +27,7 @@ from casework.api import router as casework_router
 from communities.api import router as communities_router
 from communities.api_auth import api_auth
 from communities.errors import ServiceError
+from communities.models import Reaction
 from communities.notifications.api import router as notifications_router
 from idempotency.api import finish_idempotent_request
 from partners.api import router as partners_router
@@ -84,6 +85,12 @@ PARAMETERS = {
     "cursor": "Opaque: the `next_cursor` of the previous page. Leave out for the first page.",
 }
 
+# Path parameters with a fixed set of values, by (the path segment before them, their name).
+PATH_CHOICES = {
+    ("reactions", "kind"): list(Reaction.Kind.values),
+    ("saved", "kind"): ["message", "case"],
+}
+
 HEADERS = {
     "ETag": "A weak tag of this answer for you; send it as If-None-Match to get 304 while nothing changed",
     "Link": 'RFC 8288: <URL of the next page>; rel="next", while there is a next page',
@@ -95,9 +102,12 @@ HEADERS = {
 def document_conventions(document: dict) -> dict:
     """What every operation shares, written into the document once rather than in each view:
     descriptions of the recurring parameters and the headers of config.api_conventions."""
-    for operations in document["paths"].values():
+    for path, operations in document["paths"].items():
         for method, operation in operations.items():
             for parameter in operation.get("parameters", []):
+                choices = PATH_CHOICES.get((path.split("/")[-2], parameter["name"]))
+                if choices:
+                    parameter["schema"]["enum"] = choices
                 if not parameter.get("description"):
                     parameter["description"] = parameter.get("schema", {}).get("description") or PARAMETERS.get(
                         parameter["name"], parameter["name"].replace("_", " "))

@@ -43,6 +43,13 @@ class ErrorOut(Schema):
 # 422 bad input (with `errors`), 429 too many requests.
 ERRORS = {status: ErrorOut for status in (400, 401, 403, 404, 409, 413, 415, 422, 429)}
 
+def documented(**constraints) -> dict:
+    """Constraints the services enforce with their own translated message (e.g. "Een bericht kan
+    niet leeg zijn."), written into the OpenAPI document only, so that the API still answers
+    with that message rather than a generic one: `Field(..., **documented(maxLength=80))`."""
+    return {"json_schema_extra": constraints}
+
+
 # Text the services refuse when it is empty or only whitespace (JSON Schema patterns are unanchored).
 NOT_BLANK = r"\S"
 

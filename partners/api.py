@@ -19,7 +19,7 @@ from pydantic import Field, StrictBool, StrictInt, StrictStr
 
 from cms.models import Network
 from communities.models import Channel
-from config.api_conventions import ERRORS, NOT_BLANK, PageOut, cursor_param, keyset_page
+from config.api_conventions import ERRORS, NOT_BLANK, documented, PageOut, cursor_param, keyset_page
 
 from . import links, permissions, selectors, services
 from .errors import NotAuthenticated, NotFound, ServiceError
@@ -163,18 +163,18 @@ class OverviewOut(Schema):
 
 
 class QuestionIn(Schema):
-    title: StrictStr = Field(min_length=1, max_length=150, pattern=NOT_BLANK, examples=["Ervaringen met een woonagenda?"])
-    question: StrictStr = Field(min_length=1, max_length=QUESTION_TEXT_MAX, pattern=NOT_BLANK,
+    title: StrictStr = Field(**documented(minLength=1, maxLength=150, pattern=NOT_BLANK), examples=["Ervaringen met een woonagenda?"])
+    question: StrictStr = Field(**documented(minLength=1, maxLength=QUESTION_TEXT_MAX, pattern=NOT_BLANK),
                                 examples=["Welke gemeenten betrekken de regio bij hun woonagenda?"])
-    context: StrictStr = Field("", max_length=CONTEXT_TEXT_MAX)
+    context: StrictStr = Field("", **documented(maxLength=CONTEXT_TEXT_MAX))
     urgency: Literal["low", "normal", "high"] = "normal"
-    theme: Literal[tuple(Theme.values)] = Theme.OTHER.value
+    theme: StrictStr = Field(Theme.OTHER.value, **documented(enum=list(Theme.values)))
     share_consent: StrictBool = Field(False, description="The answer may be shared, anonymised, with other members")
 
 
 class ActionIn(Schema):
-    action: Literal[tuple(services.RULES)] = Field(description="One of the question's `allowed_actions`")
-    body: StrictStr | None = Field(None, max_length=REPLY_TEXT_MAX)
+    action: StrictStr = Field(description="One of the question's `allowed_actions`", **documented(enum=list(services.RULES)))
+    body: StrictStr | None = Field(None, **documented(maxLength=REPLY_TEXT_MAX))
     channel: StrictInt | None = Field(None, description="forward_circle: the channel for the new thread")
     colleague: StrictInt | None = Field(None, description="forward_colleague: the user id of the colleague")
 
