@@ -43,7 +43,7 @@ def _build(request) -> dict:
     menu_pages = list(site.root_page.get_children().live().public().in_menu().only("title", "url_path", "path", "translation_key", "locale"))
     settings = SiteSettings.for_site(site)
     links = list(settings.footer_links.select_related("page"))
-    localized = _translations([*menu_pages, *(link.page for link in links if link.page_id)])
+    localized = translations_in_active_language([*menu_pages, *(link.page for link in links if link.page_id)])
     menu = [
         {"title": page.title, "url": page.get_url(request)}
         for page in (localized.get(page.translation_key, page) for page in menu_pages)
@@ -68,7 +68,7 @@ def _build(request) -> dict:
     }
 
 
-def _translations(pages) -> dict:
+def translations_in_active_language(pages) -> dict:
     """The live translations of these (Dutch) pages in the active language, by translation key."""
     locale = Locale.get_active()
     if not pages or all(page.locale_id == locale.pk for page in pages):

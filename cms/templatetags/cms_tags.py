@@ -1,6 +1,6 @@
 from django import template
 
-from cms.navigation import site_chrome
+from cms.navigation import site_chrome, translations_in_active_language
 
 register = template.Library()
 
@@ -34,13 +34,18 @@ def cms_menu(context) -> list[dict]:
 
 @register.inclusion_tag("includes/breadcrumbs.html", takes_context=True)
 def breadcrumbs(context, page):
-    """Ancestors from the home page (depth 2, where Wagtail puts site roots) down to the page: one query."""
+    """Ancestors from the home page (depth 2, where Wagtail puts site roots) down to the page, in
+    the active language where translated (a Dutch page shown in English keeps English crumbs)."""
     request = context.get("request")
     ancestors = []
     if page.depth > SITE_ROOT_DEPTH:
         ancestors = list(
-            page.get_ancestors().filter(depth__gte=SITE_ROOT_DEPTH).only("title", "url_path", "depth", "path")
+            page.get_ancestors()
+            .filter(depth__gte=SITE_ROOT_DEPTH)
+            .only("title", "url_path", "depth", "path", "translation_key", "locale")
         )
+        localized = translations_in_active_language(ancestors)
+        ancestors = [localized.get(ancestor.translation_key, ancestor) for ancestor in ancestors]
     return {"request": request, "ancestors": ancestors, "page": page}
 
 

@@ -70,6 +70,8 @@ def test_what_is_not_translated_is_served_in_dutch_with_english_chrome(client, e
     page = get(client, event.url)
     assert "<h1>Expertmeeting middelgrote gemeenten</h1>" in page and '<html lang="en">' in page
     assert "Add to your calendar" in page
+    crumbs = page[page.index('aria-label="You are here"'):page.index("</nav>", page.index('aria-label="You are here"'))]
+    assert '<a href="/agenda/">Events</a>' in crumbs
     assert '<a href="/nieuws/">Nieuws</a>' in get(client, "/")
     assert "<h1>Nieuws</h1>" in get(client, "/nieuws/")
     assert client.get("/agenda/bestaat-niet/").status_code == 404
