@@ -22,6 +22,12 @@ fi
 echo "== Page throughput =="
 "$BIN/python" bench/pages.py ${BENCH_PAGES_ARGS:-}
 
+# Member search latency (stored search vector vs. per-row to_tsvector): PostgreSQL only.
+if [[ "${DATABASE_URL:-}" == postgres* ]]; then
+  echo "== Search =="
+  "$BIN/python" bench/search.py ${BENCH_SEARCH_ARGS:-}
+fi
+
 # Other benchmarks of the project (e.g. bench/fanout.py, real-time fan-out) run when present.
 for script in bench/fanout.py; do
   if [ -f "$script" ]; then
