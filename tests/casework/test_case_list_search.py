@@ -14,6 +14,7 @@ pytestmark = pytest.mark.django_db
 
 URL = "/kringen/slim-samenwerken/casussen/"
 API = "/api/v1/circles/slim-samenwerken/cases"
+SESSION_BOOKKEEPING = ("django_session", "usersessions_usersession", "SAVEPOINT")
 
 
 @pytest.fixture
@@ -85,7 +86,8 @@ def test_filtered_list_queries_do_not_grow_with_matches(client, circle, member, 
         client.get(URL, {"zoek": "wachtlijst"})  # the session and caches of a first request
         with CaptureQueriesContext(connection) as queries:
             assert client.get(URL, {"zoek": "wachtlijst"}).status_code == 200
-        return len(queries)
+        # Session bookkeeping (allauth's user sessions) depends on the clock, not on the page.
+        return len([q for q in queries.captured_queries if not any(word in q["sql"] for word in SESSION_BOOKKEEPING)])
 
     CaseFactory.create_batch(2, circle=circle, author=official, phase="questions", context="De wachtlijst.")
     small = count_queries()
