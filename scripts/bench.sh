@@ -41,6 +41,12 @@ fi
 echo "== Page throughput (database: ${DATABASE_URL:-SQLite $SQLITE_PATH}, cache: ${REDIS_URL:-local memory}) =="
 "$BIN/python" bench/pages.py ${BENCH_PAGES_ARGS:-}
 
+# Member search latency (stored search vector vs. per-row to_tsvector): PostgreSQL only.
+if [[ "${DATABASE_URL:-}" == postgres* ]]; then
+  echo "== Search =="
+  "$BIN/python" bench/search.py ${BENCH_SEARCH_ARGS:-}
+fi
+
 if [ "${BENCH_FANOUT:-0}" = 1 ] && [ -f bench/fanout.py ]; then
   echo "== bench/fanout.py =="
   "$BIN/python" bench/fanout.py
