@@ -271,7 +271,7 @@ def _detail(user, question: KnowledgeQuestion) -> dict:
 
 class FeeQuery(Schema):
     networks: list[str] = Field(default_factory=list, description="Network slugs, e.g. pmg")
-    page: int | None = Field(None, description="The partner application page; default the first live one")
+    page: int | None = Field(None, ge=1, le=2**63 - 1, description="The partner application page; default the first live one")
 
 
 @router.get("/partners/fee", response={200: FeeOut, **ERRORS}, auth=None, summary="Compute the partner fee")
@@ -310,7 +310,7 @@ def question_routing(request):
 
 @router.get("/knowledge-questions", response={200: QuestionPage, **ERRORS}, summary="My knowledge questions")
 @json_errors
-def question_list(request, before: int | None = None):
+def question_list(request, before: int | None = Query(None, ge=1, le=2**63 - 1)):
     user = _caller(request)
     questions = selectors.my_questions(user).order_by("-pk")
     if before is not None:
