@@ -263,7 +263,7 @@ def _detail(user, question: KnowledgeQuestion) -> dict:
 
 class FeeQuery(Schema):
     networks: list[str] = Field(default_factory=list, description="Network slugs, e.g. pmg")
-    page: int | None = Field(None, description="The partner application page; default the first live one")
+    page: int | None = Field(None, ge=1, le=2**63 - 1, description="The partner application page; default the first live one")
 
 
 @router.get("/partners/fee", response={200: FeeOut, **ERRORS}, auth=None, summary="Compute the partner fee")

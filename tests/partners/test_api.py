@@ -109,3 +109,14 @@ def test_the_api_keeps_to_the_forms_limit_of_twenty_questions_an_hour(client, of
     assert (answers[0]["RateLimit-Limit"], answers[0]["RateLimit-Remaining"]) == ("20", "19")
     assert KnowledgeQuestion.objects.count() == 20
     assert len(mail.outbox) == 20 * 2  # the member's receipt and the contact person's notice
+
+
+def test_a_cursor_out_of_range_is_a_clear_422_never_a_500(client, official, contact):
+    ask(official)
+    client.force_login(official)
+    for before in ("9223372036854775808", "-5", "0", "x"):
+        response = client.get("/api/v1/knowledge-questions", {"before": before})
+        assert response.status_code == 422, before
+        assert response.json()["code"] == "invalid_payload"
+    largest = client.get("/api/v1/knowledge-questions", {"before": str(2**63 - 1)})
+    assert largest.status_code == 200 and len(largest.json()["items"]) == 1

@@ -47,3 +47,21 @@ def test_fee_api_without_a_page_is_404_json(client, db):
     response = client.get("/api/v1/partners/fee")
     assert response.status_code == 404
     assert response.json() == {"detail": "Er is geen pagina om partner te worden.", "code": "not_found"}
+
+
+@pytest.mark.parametrize(
+    ("page", "problem"),
+    [("9223372036854775808", "is te groot"), ("99999999999999999999999999", "is te groot"), ("-1", "is te klein"),
+     ("0", "is te klein"), ("abc", "moet een geheel getal zijn"), ("1.5", "moet een geheel getal zijn")],
+)
+def test_fee_api_answers_a_page_number_out_of_range_with_a_clear_422(client, application_page, page, problem):
+    response = client.get("/api/v1/partners/fee", {"page": page})
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "page"
+    assert response.json()["errors"][0]["message"] == problem
+
+
+def test_fee_api_with_the_largest_page_number_finds_no_page(client, application_page):
+    response = client.get("/api/v1/partners/fee", {"page": str(2**63 - 1)})
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
