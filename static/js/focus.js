@@ -3,8 +3,8 @@
 // - A form that came back with errors: its error summary or alert, else its first invalid
 //   field, so that a screen reader reads the problem and Tab continues in the form.
 // - After a successful post (a redirect with a flash message): the flash message.
-// - A "Reply" link (…/?antwoord=N#reageren) or a link to a message form's fragment: the
-//   textarea of that form. Without JavaScript the fragment still brings the reader to the form,
+// - A "Reply" link (…/?antwoord=N#reageren), or any link to a form with a textarea: that
+//   textarea. Without JavaScript the fragment still brings the reader to the form,
 //   and Tab goes on from there.
 // Programmatically focused boxes get the quiet focus frame of site.css (.lk-focus-target).
 
@@ -43,13 +43,19 @@ function keepInView(element) {
   for (const type of USER_INPUT) window.addEventListener(type, stop, true);
 }
 
+// The textarea of the form a fragment names (#reageren); links to a field itself are the
+// browser's to follow.
 function composerTextarea(hash) {
-  if (hash.length < 2) return null;
-  const target = document.getElementById(decodeURIComponent(hash.slice(1)));
-  if (!target) return null;
-  const form = target.matches("form") ? target : target.closest("form");
-  const textarea = form?.querySelector("textarea:not([disabled])");
-  return visible(textarea ?? null) ? textarea : null;
+  let id;
+  try {
+    id = decodeURIComponent(hash.slice(1));
+  } catch {
+    return null;
+  }
+  const form = id ? document.getElementById(id) : null;
+  if (!(form instanceof HTMLFormElement)) return null;
+  const textarea = form.querySelector("textarea:not([disabled])");
+  return visible(textarea) ? textarea : null;
 }
 
 function focusReplyBox(hash = location.hash) {

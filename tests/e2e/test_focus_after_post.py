@@ -75,7 +75,8 @@ def test_a_posted_message_focuses_the_flash_and_an_empty_one_the_field(member):
     assert state["name"] == "body"
     assert not state["mainFrame"]
     # A screen reader reads the error with the field it describes.
-    described = member.evaluate("document.getElementById(document.activeElement.getAttribute('aria-describedby').split(' ')[0]).textContent")
+    described = member.evaluate("""() => document.activeElement.getAttribute("aria-describedby").split(" ")
+        .map((id) => document.getElementById(id).textContent).join(" ")""")
     assert "Een bericht kan niet leeg zijn." in described
 
 

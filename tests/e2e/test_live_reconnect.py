@@ -87,8 +87,9 @@ def test_a_reply_missed_while_the_server_restarted_shows_soon_after_it_is_back(d
         stop_process(server)
         anouk.locator(OFFLINE_NOTICE).wait_for(timeout=10_000)
         reply_from_another_thread(second.pk, "Gemist tijdens de herstart")
-        # A restart that takes a few seconds: long enough for a backoff that doubles to grow.
-        anouk.wait_for_timeout(5_000)
+        # A restart that takes a few seconds (with the server's own start-up, well within the
+        # quick retries' 30 s): long enough for a backoff that doubles to grow.
+        anouk.wait_for_timeout(3_000)
         assert anouk.locator(".lk-message__body", has_text="Gemist tijdens de herstart").count() == 0
 
         server = start_asgi_server(port)
@@ -210,6 +211,6 @@ def test_a_tab_that_becomes_visible_retries_at_once_during_an_outage(discussion,
         server = start_asgi_server(port)
         wait_for_port(port, 30, server)
         anouk.evaluate(BECOME_VISIBLE)
-        anouk.locator(OFFLINE_NOTICE).wait_for(state="hidden", timeout=SOON * 1000)
+        anouk.locator(OFFLINE_NOTICE).wait_for(state="hidden", timeout=10_000)
     finally:
         stop_process(server)
