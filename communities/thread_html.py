@@ -112,21 +112,7 @@ def reaction_button(kind: str, emoji: str, label: str, count: int, mine: bool, c
     )
 
 
-THREAD_PATH = re.compile(r"\d+/")
 INDENT = re.compile(r"\n\s+")
-
-
-def links_base(context) -> str:
-    """The prefix of a page's links to the channel's threads and messages: relative on the
-    channel page ("") and on a thread page ("../"), which keeps a long page a good deal
-    smaller; absolute anywhere else (an htmx answer to a POST, the live controls elsewhere)."""
-    channel_url, request = context["channel_url"], context.get("request")
-    path = getattr(request, "path", None) or ""
-    if path == channel_url:
-        return ""
-    if path.startswith(channel_url) and THREAD_PATH.fullmatch(path[len(channel_url):]):
-        return "../"
-    return channel_url
 
 
 class Controls:
@@ -137,7 +123,7 @@ class Controls:
         self.user_id = getattr(context.get("user"), "pk", None)
         self.can_post = bool(context.get("can_post"))
         self.saved_ids = context.get("saved_ids") or set()
-        self.channel_url = links_base(context)
+        self.channel_url = context["channel_url"]
         request = context.get("request")
         cursor = request.GET.get("na") if request is not None else None
         back = (request.path if request is not None else self.channel_url) + (f"?na={cursor}" if cursor else "")
@@ -155,7 +141,7 @@ class Controls:
             flat = self.context.flatten() if hasattr(self.context, "flatten") else dict(self.context)
             self._actions[variant] = render_to_string(
                 "communities/includes/message_controls.html",
-                {**flat, "channel_url": self.channel_url, "next_base": self.context["channel_url"], "own": own, "live": own is None, "saved": saved, "saved_url": reverse("notifications:saved"),
+                {**flat, "own": own, "live": own is None, "saved": saved, "saved_url": reverse("notifications:saved"),
                  "message_id": LIVE_MESSAGE_ID, "thread_id": LIVE_THREAD_ID},
             )
             self._actions[variant] = INDENT.sub("\n", self._actions[variant].strip())

@@ -254,7 +254,9 @@ if REDIS_URL:
     }
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Channel pages keep each message's HTML in the cache (communities/thread_html.py): the
+    # default 300 entries would be culled by a single page, and other entries with them.
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 20000}}}
 
 # Anonymous visitors' Wagtail pages from the cache (cms/page_cache.py). It needs a cache that
 # every server process shares, hence on by default with Redis only.

@@ -46,7 +46,7 @@ def test_edit_delete_and_hide_show_at_once_although_the_html_is_cached(client, c
     html = page(client, official2, channel)
     assert "Dit bericht is verwijderd." in article(html, second.pk) and "Blijft staan" not in html
     assert "verborgen door een begeleider" in article(html, third.pk) and "Ongepast" not in html
-    assert "lk-message--removed" in article(html, third.pk)
+    assert f'class="lk-message lk-message--removed" id="message-{third.pk}"' in html
 
 
 def test_reaction_counts_and_the_readers_own_press_are_not_cached(client, channel, official, official2):
@@ -149,7 +149,7 @@ def test_the_replies_query_reads_neither_users_nor_profiles(client, channel, off
         assert "auth_user" not in plan
 
 
-@pytest.mark.parametrize("url", ["channel", "older", "thread"])
+@pytest.mark.parametrize("url", ["channel", "thread"])
 def test_equal_query_counts_at_5_and_40_threads(client, circle, official, url):
     counts = []
     for size in (5, 40):
@@ -160,9 +160,6 @@ def test_equal_query_counts_at_5_and_40_threads(client, circle, official, url):
         assert html.count('class="lk-thread"') == min(size, selectors.THREADS_PER_PAGE)
         if url == "channel":
             target = channel.get_absolute_url()
-        elif url == "older":
-            cursor = re.search(r'href="(\?na=[\d-]+)"', html)
-            target = channel.get_absolute_url() + (cursor.group(1) if cursor else f"?na=999999-{10**9}")
         else:
             target = f"{channel.get_absolute_url()}{channel.messages.filter(thread__isnull=True).first().pk}/"
         counts.append(count_queries(client, target))
