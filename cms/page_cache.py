@@ -6,7 +6,7 @@ cache framework with Wagtail's hooks and signals:
 - `PageCacheMiddleware` (first in MIDDLEWARE) stores the finished response of a Wagtail page
   (`mark_page` marks it from the `before_serve_page` hook) when nothing about it belongs to one
   visitor: a GET without query string, session, flash-message or htmx header; an anonymous
-  visitor; a page without view restrictions; status 200; no `Cache-Control: private/no-cache/
+  visitor; a page without view restrictions (Wagtail marks those never-cache); status 200; no `Cache-Control: private/no-cache/
   no-store`; no cookie but the CSRF one; no CSP nonce; no `Vary` beyond Cookie and
   Accept-Language. The CSRF tokens in its forms are stored as a placeholder.
 - `PageCacheASGI` (config/asgi.py) answers such a GET from the cache without entering Django:
@@ -87,9 +87,11 @@ def invalidate_for(sender, instance=None, **kwargs) -> None:
 
 
 def mark_page(page, request) -> None:
-    """before_serve_page hook: this response is a Wagtail page that anyone may see. The generation
-    is read before rendering: a change made during it makes the entry old."""
-    if enabled() and request.method == "GET" and not page.get_view_restrictions():
+    """before_serve_page hook: this response is a Wagtail page. A page with view restrictions
+    (password, login, groups) is answered with never-cache headers by Wagtail's
+    check_view_restrictions, whatever the visitor, so it is never stored. The generation is
+    read before rendering: a change made during it makes the entry old."""
+    if enabled() and request.method == "GET":
         request._lk_page_cache = _generation()
 
 
