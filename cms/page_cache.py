@@ -23,6 +23,7 @@ with REDIS_URL.
 """
 
 import asyncio
+import logging
 import re
 import weakref
 
@@ -40,6 +41,7 @@ from django.utils import translation
 from django.utils.cache import cc_delim_re
 from django.utils.encoding import iri_to_uri
 
+logger = logging.getLogger(__name__)
 GENERATION_KEY = "cms:pages:generation"
 CSRF_FIELD = re.compile(rb'(name="csrfmiddlewaretoken" value=")[A-Za-z0-9]{64}(")')
 PLACEHOLDER = b"\x00lk-csrf\x00"
@@ -92,7 +94,10 @@ def mark_page(page, request) -> None:
     check_view_restrictions, whatever the visitor, so it is never stored. The generation is
     read before rendering: a change made during it makes the entry old."""
     if enabled() and request.method == "GET":
-        request._lk_page_cache = _generation()
+        try:
+            request._lk_page_cache = _generation()
+        except Exception:  # an unreachable cache: the page is served, just not stored
+            logger.warning("page cache unreachable", exc_info=True)
 
 
 def _visitor_may_share(method: str, query_string, cookies: dict, headers_present) -> bool:
@@ -178,7 +183,10 @@ class PageCacheMiddleware:
         key = _key(request.scheme, request.META.get("HTTP_HOST", ""), request.path,
                    _language(request.path, request.COOKIES, request.META.get("HTTP_ACCEPT_LANGUAGE", "")))
         entry = {"generation": generation, "headers": headers, "body": body, "csrf": bool(forms)}
-        cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
+        try:
+            cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
+        except Exception:
+            logger.warning("page cache unreachable", exc_info=True)
 
 
 class PageCacheASGI:
