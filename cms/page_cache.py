@@ -6,7 +6,7 @@ cache framework with Wagtail's hooks and signals:
 - `PageCacheMiddleware` (first in MIDDLEWARE) stores the finished response of a Wagtail page
   (`mark_page` marks it from the `before_serve_page` hook) when nothing about it belongs to one
   visitor: a GET without query string, session, flash-message or htmx header; an anonymous
-  visitor; a page without view restrictions; status 200; no `Cache-Control: private/no-cache/
+  visitor; a page without view restrictions (Wagtail marks those never-cache); status 200; no `Cache-Control: private/no-cache/
   no-store`; no cookie but the CSRF one; no CSP nonce; no `Vary` beyond Cookie and
   Accept-Language. The CSRF tokens in its forms are stored as a placeholder.
 - `PageCacheASGI` (config/asgi.py) answers such a GET from the cache without entering Django:
@@ -23,6 +23,7 @@ with REDIS_URL.
 """
 
 import asyncio
+import logging
 import re
 import weakref
 
@@ -40,6 +41,7 @@ from django.utils import translation
 from django.utils.cache import cc_delim_re
 from django.utils.encoding import iri_to_uri
 
+logger = logging.getLogger(__name__)
 GENERATION_KEY = "cms:pages:generation"
 CSRF_FIELD = re.compile(rb'(name="csrfmiddlewaretoken" value=")[A-Za-z0-9]{64}(")')
 PLACEHOLDER = b"\x00lk-csrf\x00"
@@ -87,10 +89,15 @@ def invalidate_for(sender, instance=None, **kwargs) -> None:
 
 
 def mark_page(page, request) -> None:
-    """before_serve_page hook: this response is a Wagtail page that anyone may see. The generation
-    is read before rendering: a change made during it makes the entry old."""
-    if enabled() and request.method == "GET" and not page.get_view_restrictions():
-        request._lk_page_cache = _generation()
+    """before_serve_page hook: this response is a Wagtail page. A page with view restrictions
+    (password, login, groups) is answered with never-cache headers by Wagtail's
+    check_view_restrictions, whatever the visitor, so it is never stored. The generation is
+    read before rendering: a change made during it makes the entry old."""
+    if enabled() and request.method == "GET":
+        try:
+            request._lk_page_cache = _generation()
+        except Exception:  # an unreachable cache: the page is served, just not stored
+            logger.warning("page cache unreachable", exc_info=True)
 
 
 def _visitor_may_share(method: str, query_string, cookies: dict, headers_present) -> bool:
@@ -176,7 +183,10 @@ class PageCacheMiddleware:
         key = _key(request.scheme, request.META.get("HTTP_HOST", ""), request.path,
                    _language(request.path, request.COOKIES, request.META.get("HTTP_ACCEPT_LANGUAGE", "")))
         entry = {"generation": generation, "headers": headers, "body": body, "csrf": bool(forms)}
-        cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
+        try:
+            cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
+        except Exception:
+            logger.warning("page cache unreachable", exc_info=True)
 
 
 class PageCacheASGI:
