@@ -3,8 +3,8 @@
 
 What a member does is counted per member (`check_rate`, which raises RateLimited: a
 translated form error on pages, a JSON 429 in the API); anonymous forms are counted per
-client address (`limit_exceeded`). Windows are aligned to the clock, so every count knows
-when its window ends.
+client address (`limit_exceeded`). A window starts at its first action; its start is kept
+next to the count, so every count knows when its window ends.
 
 Clients are told their budget. Each count made while a request is handled is remembered
 for that request, and RateLimitHeadersMiddleware puts the tightest one on the response:
@@ -103,16 +103,15 @@ def count(scope: str, who, *, fail_open: bool = True) -> Usage | None:
     None when the cache is unreachable and `fail_open`; without `fail_open` the cache's error is raised."""
     limit, seconds = limit_for(scope)
     moment = now()
-    window_start = int(moment // seconds) * seconds
-    reset = max(1, math.ceil(window_start + seconds - moment))
-    key = f"rate:{scope}:{who}:{window_start}"
+    key = f"rate:{scope}:{who}"
     try:
-        current = _increment(key, timeout=reset + 1)
+        current, started = _increment(key, moment, timeout=seconds)
     except CACHE_UNREACHABLE:
         if not fail_open:
             raise
         logger.warning("rate limit %s:%s not checked: the cache is unreachable", scope, who, exc_info=True)
         return None
+    reset = max(1, math.ceil(started + seconds - moment))
     usage = Usage(limit=limit, window=seconds, count=current, reset=reset)
     usages = _request_usages.get()
     if usages is not None:
@@ -120,14 +119,18 @@ def count(scope: str, who, *, fail_open: bool = True) -> Usage | None:
     return usage
 
 
-def _increment(key: str, *, timeout: int) -> int:
+def _increment(key: str, moment: float, *, timeout: int) -> tuple[int, float]:
+    """(count in the window, when the window started). A window starts at its first action."""
     if cache.add(key, 1, timeout=timeout):
-        return 1
+        cache.set(f"{key}:start", moment, timeout=timeout)
+        return 1, moment
     try:
-        return cache.incr(key)
+        current = cache.incr(key)
     except ValueError:  # expired between add and incr
         cache.set(key, 1, timeout=timeout)
-        return 1
+        cache.set(f"{key}:start", moment, timeout=timeout)
+        return 1, moment
+    return current, cache.get(f"{key}:start", moment)
 
 
 def check_rate(scope: str, who, *, message=None, fail_open: bool = True) -> None:
