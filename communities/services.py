@@ -139,7 +139,6 @@ def _broadcast_message(kind: str, message: Message) -> None:
     )
 
 
-@transaction.atomic
 def _forget_message_html_on_commit(message: Message) -> None:
     """The cached HTML of the message as it is now (thread_html.py) goes once its change is in.
 
@@ -151,6 +150,7 @@ def _forget_message_html_on_commit(message: Message) -> None:
     transaction.on_commit(lambda: cache.delete_many(keys))
 
 
+@transaction.atomic
 def message_post(*, author, channel: Channel, body, parent: Message | None = None) -> Message:
     channel = Channel.objects.select_related("circle").select_for_update(of=("self",)).get(pk=channel.pk)
     if not permissions.can_read_channel(author, channel):
