@@ -85,7 +85,7 @@ class QuestionOut(Schema):
     answered: datetime | None
 
 
-class QuestionPage(PageOut):
+class CaseQuestionPage(PageOut):
     items: list[QuestionOut]
 
 
@@ -358,7 +358,7 @@ def write_lesson(request, case_id: int, data: TextIn):
 # --- Questions and answers --------------------------------------------------------------
 
 
-@router.get("/cases/{case_id}/questions", response={200: QuestionPage, **ERRORS}, summary="Clarifying questions")
+@router.get("/cases/{case_id}/questions", response={200: CaseQuestionPage, **ERRORS}, summary="Clarifying questions")
 def list_questions(request, response: HttpResponse, case_id: int, cursor: str | None = cursor_param()):
     """Oldest first, with the owner's answers."""
     case, _actor = _case(request, case_id)

@@ -112,11 +112,13 @@ def test_the_api_keeps_to_the_forms_limit_of_twenty_questions_an_hour(client, of
 
 
 def test_a_cursor_out_of_range_is_a_clear_422_never_a_500(client, official, contact):
+    from config.api_conventions import encode_cursor
+
     ask(official)
     client.force_login(official)
-    for before in ("9223372036854775808", "-5", "0", "x"):
-        response = client.get("/api/v1/knowledge-questions", {"before": before})
-        assert response.status_code == 422, before
-        assert response.json()["code"] == "invalid_payload"
-    largest = client.get("/api/v1/knowledge-questions", {"before": str(2**63 - 1)})
+    for cursor in (encode_cursor(2**63), encode_cursor(-5), "x", "9223372036854775808"):
+        response = client.get("/api/v1/knowledge-questions", {"cursor": cursor})
+        assert response.status_code == 422, cursor
+        assert response.json()["code"] == "invalid_cursor"
+    largest = client.get("/api/v1/knowledge-questions", {"cursor": encode_cursor(2**63 - 1)})
     assert largest.status_code == 200 and len(largest.json()["items"]) == 1
