@@ -354,6 +354,7 @@ def erase_communities(user, *, delete_contributions: bool) -> None:
     from django.utils.translation import gettext as _
 
     from .models import Invitation, Membership, Message
+    from .search_vectors import refresh_message_vectors
     from .services import render_message_body
 
     if delete_contributions:
@@ -381,6 +382,7 @@ def erase_communities(user, *, delete_contributions: bool) -> None:
         source = markdown_link.sub(_("deleted participant"), message.body_source)
         html = render_message_body(body=source, circle=message.channel.circle)
         Message.objects.filter(pk=message.pk).update(body_source=source, body_html=html)
+        refresh_message_vectors(Message.objects.filter(pk=message.pk))
 
 
 def _forget_expertise(user) -> None:

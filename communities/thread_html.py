@@ -19,6 +19,7 @@ Reaction counts are not cached: they change often and the buttons are built from
 memoised set (`reaction_button`).
 """
 
+import hashlib
 import re
 from functools import lru_cache
 
@@ -47,7 +48,10 @@ def _stamp(value) -> int:
 
 
 def message_version(message) -> str:
-    return f"{_stamp(message.edited_at)}.{_stamp(message.deleted_at)}.{_stamp(message.hidden_at)}"
+    # The body's hash too: bulk rewrites (account erasure turns mentions into "deleted
+    # participant") change the body without an edit time.
+    body = hashlib.blake2b(message.body_html.encode(), digest_size=6).hexdigest()
+    return f"{_stamp(message.edited_at)}.{_stamp(message.deleted_at)}.{_stamp(message.hidden_at)}.{body}"
 
 
 def message_cache_key(message, language: str, zone: str) -> str:
@@ -126,7 +130,8 @@ class Controls:
         self.channel_url = context["channel_url"]
         request = context.get("request")
         cursor = request.GET.get("na") if request is not None else None
-        back = (request.path if request is not None else self.channel_url) + (f"?na={cursor}" if cursor else "")
+        page = request.path if request is not None and request.method == "GET" else self.channel_url
+        back = page + (f"?na={cursor}" if cursor else "")
         self.reaction_form = (
             '<form class="lk-reactions" method="post" action="{url}__message__/reactie/" hx-post="{url}__message__/reactie/" '
             'hx-target="this" hx-swap="outerHTML">\n<input type="hidden" name="csrfmiddlewaretoken" value="{csrf}">'

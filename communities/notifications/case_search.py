@@ -58,7 +58,8 @@ def matching_cases(queryset, *, user, query: str):
 
     PostgreSQL: the stored vector (title and content) through its GIN index, with `rank`;
     someone else's confidential case only when its title alone matches, and ranked on its
-    title alone, so its content cannot even move it up. SQLite: every word must occur, in the
+    title alone, so its content cannot even move it up (nor keep it out: a negated word such
+    as `-ontslag` must not tell whether the hidden content holds it). SQLite: every word must occur, in the
     title or (where the user may see it) the content.
     """
     if uses_postgres():
@@ -68,7 +69,7 @@ def matching_cases(queryset, *, user, query: str):
         title_only = SearchVector("title", config=SEARCH_CONFIG)
         return (
             queryset.alias(title_match=title_only)
-            .filter(Q(search_vector=search_query) & (_may_see_content(user) | Q(title_match=search_query)))
+            .filter((_may_see_content(user) & Q(search_vector=search_query)) | Q(title_match=search_query))
             .annotate(
                 rank=SqlCase(
                     When(_may_see_content(user), then=SearchRank(F("search_vector"), search_query)),

@@ -93,3 +93,13 @@ def test_filtered_list_queries_do_not_grow_with_matches(client, circle, member, 
     small = count_queries()
     CaseFactory.create_batch(8, circle=circle, author=official, phase="questions", context="De wachtlijst.")
     assert count_queries() == small
+
+
+def test_a_negated_word_does_not_tell_what_a_confidential_case_holds(client, circle, official, member):
+    """Whether someone else's confidential case is listed may depend on its title only: with
+    "-word" its hidden content must not decide (member search on PostgreSQL reads `-` as NOT)."""
+    for title, context in (("Budget wijkteams", "Het ontslag van de teamleider."), ("Budget jeugd", "Geen bijzonderheden.")):
+        case = services.case_create(author=official, circle=circle, title=title, context=context, question="Hoe?",
+                                    confidential=True)
+        services.case_move(actor=official, case=case, to_phase="questions")
+    assert titles(client, member, "Budget -ontslag") in ([], ["Budget jeugd", "Budget wijkteams"])

@@ -109,3 +109,19 @@ def test_an_address_that_turned_private_after_saving_gets_nothing(monkeypatch, c
     assert receiver.requests == []
     delivery = Delivery.objects.get()
     assert (delivery.status, delivery.error) == (Delivery.Status.RETRYING, "unsafe_address")
+
+
+@pytest.mark.parametrize("address", [
+    "64:ff9b::a9fe:a9fe",  # NAT64 of 169.254.169.254
+    "64:ff9b::7f00:1",  # NAT64 of 127.0.0.1
+    "2002:a9fe:a9fe::1",  # 6to4 of 169.254.169.254
+    "2002:0a00:0001::1",  # 6to4 of 10.0.0.1
+    "::127.0.0.1",  # IPv4-compatible
+    "::ffff:10.0.0.1",  # IPv4-mapped
+])
+def test_ipv6_forms_of_internal_ipv4_addresses_are_refused(address):
+    assert not targets._allowed(address, allow_loopback=False)
+
+
+def test_a_public_ipv6_address_is_allowed():
+    assert targets._allowed("2a00:1450:4001:80b::200e", allow_loopback=False)
