@@ -416,6 +416,8 @@ def invitation_create(*, facilitator, circle: Circle, email, role=Membership.Rol
     if not isinstance(email, str):
         raise InvalidInput(_("Enter a valid email address."), code="invalid_email")
     email = email.strip()
+    if len(email) > Invitation._meta.get_field("email").max_length:
+        raise InvalidInput(_("Enter a valid email address."), code="invalid_email")
     try:
         validate_email(email)
     except ValidationError:

@@ -201,3 +201,17 @@ def test_an_unsupported_method_gets_405_as_json_with_the_allowed_methods(client,
     assert response["Content-Type"].startswith("application/json")
     assert response.json() == {"detail": detail, "code": "method_not_allowed"}
     assert response["Allow"] == allowed
+
+
+@pytest.mark.parametrize("email", ["a@" + "b" * 250 + ".nl", "x" * 64 + "@" + ("d" * 60 + ".") * 4 + "nl"])
+def test_an_invitation_email_longer_than_254_characters_is_refused_and_nothing_stored(client, circle, facilitator, email):
+    """Found by schemathesis on PostgreSQL: such an address passed the check and failed in the database (500)."""
+    from communities.models import Invitation
+
+    assert len(email) > 254
+    client.force_login(facilitator)
+    response = client.post(f"/api/v1/circles/{circle.slug}/invitations", {"email": email, "role": "member"},
+                           content_type="application/json")
+    assert response.status_code == 422
+    assert response.json()["detail"] == "Vul een geldig e-mailadres in, bijvoorbeeld naam@gemeente.nl."
+    assert not Invitation.objects.exists()
