@@ -8,6 +8,8 @@ instead of answering 404; a share keeps the generated value. Checks: no 5xx, sta
 content types, headers and bodies as the document says.
 """
 
+import zlib
+
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, settings
@@ -22,6 +24,7 @@ from schemathesis.specs.openapi.checks import (
 from casework import services as case_services
 from communities import services
 from communities.models import Notification
+from config.api import PATH_CHOICES
 from partners import services as partner_services
 from tests.communities.conftest import post
 from tests.factories import MembershipFactory, UserFactory
@@ -115,7 +118,7 @@ def caller(request, circle, channel, official, official2, facilitator):
             "feedback_id": [feedback.pk],
             "notification_id": list(Notification.objects.values_list("pk", flat=True)),
             "object_id": [root.pk, thanks.pk, asking.pk],
-            "kind": ["heart", "message", "thumbs_up", "case"],  # reactions and saved items
+            "kind": PATH_CHOICES,  # reactions and saved items: each path takes its own kinds
         },
     }
 
@@ -148,11 +151,19 @@ def error_code(response) -> str | None:
 
 
 def point_at_real_objects(case, real):
-    """Three out of four generated path values are replaced by the member's real objects."""
+    """Three out of four generated path values are replaced by the member's real objects.
+    The choice hashes with crc32, not hash(), so that every run (whatever PYTHONHASHSEED)
+    sends the same requests."""
     for name, value in list((case.path_parameters or {}).items()):
-        if name in real and hash(str(value)) % 4:
-            options = real[name] if isinstance(real[name], list) else [real[name]]
-            case.path_parameters[name] = options[hash(str(value)) % len(options)]
+        if name not in real:
+            continue
+        pick = zlib.crc32(str(value).encode())
+        options = real[name]
+        if isinstance(options, dict):  # by the path segment before the parameter
+            options = options[case.path.split("/{" + name + "}")[0].rsplit("/", 1)[-1], name]
+        options = options if isinstance(options, list) else [options]
+        if pick % 4:
+            case.path_parameters[name] = options[pick % len(options)]
 
 
 @schema.parametrize()
