@@ -55,7 +55,7 @@ def message_version(message) -> str:
 
 
 def message_cache_key(message, language: str, zone: str) -> str:
-    return f"lk-message-html:{message.pk}:{message_version(message)}:{language}:{zone}"
+    return f"lk-message-html:2:{message.pk}:{message_version(message)}:{language}:{zone}"
 
 
 def message_cache_keys(message) -> list[str]:
@@ -65,7 +65,7 @@ def message_cache_keys(message) -> list[str]:
 
 
 def _time(value, zone) -> str:
-    local = value.astimezone(zone)
+    local = value.astimezone(zone).replace(microsecond=0)
     shown = f"{local.day} {MONTHS_3[local.month]} {local.year}, {local:%H:%M}"
     return format_html('<time datetime="{}">{}</time>', local.isoformat(), shown)
 
@@ -102,21 +102,31 @@ def shared_fragments(messages, labels) -> dict[int, tuple[str, str, str]]:
 
 @lru_cache(maxsize=4096)
 def reaction_button(kind: str, emoji: str, label: str, count: int, mine: bool, can_post: bool) -> str:
+    # A page carries hundreds of these buttons, so every byte counts: no type (submit is the
+    # default), no class (CSS tells an unused reaction by its missing count), and the emoji is an
+    # image named by its label, so that the button's name is "label count".
     return format_html(
-        '<button type="submit" name="kind" value="{}" aria-pressed="{}" title="{}"{}{}>'
-        '<span aria-hidden="true">{}</span><span class="lk-visually-hidden">{}</span>{}</button>',
+        '<button name="kind" value="{}" aria-pressed="{}" title="{}"{}>'
+        '<span role="img" aria-label="{}">{}</span>{}</button>',
         kind,
         "true" if mine else "false",
         label,
         "" if can_post else mark_safe(" disabled"),
-        "" if count else mark_safe(' class="lk-reaction--none"'),
-        emoji,
         label,
+        emoji,
         format_html(' <span class="lk-reaction__count">{}</span>', count) if count else "",
     )
 
 
-INDENT = re.compile(r"\n\s+")
+def relative_base(request, channel_url: str) -> str:
+    """How the page's links reach the channel's URLs: relative on the channel and thread pages
+    (shorter, repeated for every message), absolute anywhere else (an htmx answer to a POST)."""
+    if request is None or request.method != "GET" or not request.path.startswith(channel_url):
+        return channel_url
+    return "../" * request.path[len(channel_url):].count("/")
+
+
+INDENT = re.compile(r"\n\s*")
 
 
 class Controls:
@@ -128,15 +138,13 @@ class Controls:
         self.can_post = bool(context.get("can_post"))
         self.saved_ids = context.get("saved_ids") or set()
         self.channel_url = context["channel_url"]
-        request = context.get("request")
-        cursor = request.GET.get("na") if request is not None else None
-        page = request.path if request is not None and request.method == "GET" else self.channel_url
-        back = page + (f"?na={cursor}" if cursor else "")
+        self.base = relative_base(context.get("request"), self.channel_url)
+        # One form per message: the reaction buttons, and (through form="f…" formaction) save
+        # and hide; the views send the reader back to the page they came from (its Referer).
         self.reaction_form = (
-            '<form class="lk-reactions" method="post" action="{url}__message__/reactie/" hx-post="{url}__message__/reactie/" '
-            'hx-target="this" hx-swap="outerHTML">\n<input type="hidden" name="csrfmiddlewaretoken" value="{csrf}">'
-            '<input type="hidden" name="next" value="{back}#message-__message__">\n'
-        ).format(url=escape(self.channel_url), csrf=escape(str(context.get("csrf_token", ""))), back=escape(back))
+            '<form class="lk-reactions" id="f__message__" method="post" action="{url}__message__/reactie/" '
+            'hx-post="{url}__message__/reactie/">\n<input type="hidden" name="csrfmiddlewaretoken" value="{csrf}">\n'
+        ).format(url=escape(self.base), csrf=escape(str(context.get("csrf_token", ""))))
         self._actions = {}
 
     def actions(self, *, own, saved: bool) -> str:
@@ -147,14 +155,21 @@ class Controls:
             self._actions[variant] = render_to_string(
                 "communities/includes/message_controls.html",
                 {**flat, "own": own, "live": own is None, "saved": saved, "saved_url": reverse("notifications:saved"),
+                 "base": self.base,
                  "message_id": LIVE_MESSAGE_ID, "thread_id": LIVE_THREAD_ID},
             )
-            self._actions[variant] = INDENT.sub("\n", self._actions[variant].strip())
+            self._actions[variant] = INDENT.sub("", self._actions[variant].strip())
         return self._actions[variant]
 
+    def buttons(self, reactions) -> str:
+        return "".join(reaction_button(r.kind, r.emoji, r.label, r.count, r.mine, self.can_post) for r in reactions)
+
     def reactions(self, message_id, reactions) -> str:
-        buttons = "".join(reaction_button(r.kind, r.emoji, r.label, r.count, r.mine, self.can_post) for r in reactions)
-        return self.reaction_form.replace(LIVE_MESSAGE_ID, str(message_id)) + buttons + "\n</form>"
+        return self.reaction_form.replace(LIVE_MESSAGE_ID, str(message_id)) + self.buttons(reactions) + "\n</form>"
+
+    def reactions_inside(self, reactions) -> str:
+        """The form's content: htmx's answer to a reaction, swapped into the form."""
+        return self.reaction_form.split(">\n", 1)[1] + self.buttons(reactions)
 
     def for_message(self, message, thread_id, reactions) -> str:
         actions = self.actions(own=message.author_id == self.user_id, saved=message.pk in self.saved_ids)
@@ -187,7 +202,7 @@ class ThreadRenderer:
     def __init__(self, context):
         self.controls = Controls(context)
         self.labels = page_labels()
-        self.channel_url = escape(self.controls.channel_url)
+        self.base = escape(self.controls.base)
         self.member_base = escape(context["member_base"])
         self._more = {}
 
@@ -206,7 +221,7 @@ class ThreadRenderer:
         for index, node in enumerate(thread.nodes):
             parts.append(self.message(node, root_id, shared[node.message.pk]))
             if index == 0 and thread.hidden_count:
-                parts.append(f'\n<p class="lk-thread__more"><a href="{self.channel_url}{root_id}/">{self.more(thread.reply_count)}</a></p>')
+                parts.append(f'\n<p class="lk-thread__more"><a href="{self.base}{root_id}/">{self.more(thread.reply_count)}</a></p>')
             parts.append(f'\n<div class="lk-replies" data-replies-of="{node.message.pk}">')
             parts.append("</div></article>" * len(node.closes))
             parts.append("\n")
@@ -236,11 +251,11 @@ class ThreadRenderer:
         parts = [
             f'<article class="{classes}" id="message-{m.pk}" data-message="{m.pk}" data-parent="{m.parent_id or ""}" data-depth="{m.depth}">\n'
             f'<header class="lk-message__header">\n{author}{role}\n'
-            f'<a class="lk-message__time" href="{self.channel_url}{root_id}/#message-{m.pk}">{time_html}</a>'
+            f'<a class="lk-message__time" href="{self.base}{root_id}/#message-{m.pk}">{time_html}</a>'
             f'{" " + edited if edited else ""}{new}\n</header>\n'
         ]
         if node.in_reply_to_id:
-            href = "" if node.parent_shown else f"{self.channel_url}{root_id}/"
+            href = "" if node.parent_shown else f"{self.base}{root_id}/"
             name = labels["deleted_participant"] if node.in_reply_to_name is None else escape(node.in_reply_to_name)
             parts.append(f'<p class="lk-in-reply-to">{labels["in_reply_to"]} <a href="{href}#message-{node.in_reply_to_id}">{name}</a></p>\n')
         parts.append(f'<div class="lk-message__body">{body}</div>')

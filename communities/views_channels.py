@@ -184,7 +184,8 @@ def message_hide(request, circle, membership, channel_slug, message_id):
 @member_required
 def message_react(request, circle, membership, channel_slug, message_id):
     message = _message(circle, channel_slug, message_id)
-    back = safe_next(request, _thread_url(circle, message.channel, message.thread_id_or_self, message.pk))
+    back = safe_next(request, _thread_url(circle, message.channel, message.thread_id_or_self, message.pk),
+                     anchor=f"message-{message.pk}")
     try:
         services.reaction_toggle(user=request.user, message=message, kind=request.POST.get("kind"))
     except ServiceError as error:

@@ -69,10 +69,22 @@ def error_redirect(request, error: ServiceError, to):
     return redirect(to)
 
 
-def safe_next(request, fallback: str) -> str:
+def safe_next(request, fallback: str, *, anchor: str = "") -> str:
+    """Where a button press goes back to: its `next`, else the page it was on (the Referer, on
+    this site only, with `anchor`: the thread pages send no `next` per message), else `fallback`."""
+    from urllib.parse import urlsplit
+
     from django.utils.http import url_has_allowed_host_and_scheme
 
+    def allowed(url):
+        return url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}, require_https=request.is_secure())
+
     target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if target and allowed(target):
         return target
+    referer = request.META.get("HTTP_REFERER", "")
+    if referer and allowed(referer):
+        parts = urlsplit(referer)
+        if parts.path.startswith("/"):
+            return parts.path + (f"?{parts.query}" if parts.query else "") + (f"#{anchor}" if anchor else "")
     return fallback

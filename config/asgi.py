@@ -4,9 +4,38 @@ import os
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
-from django.core.asgi import get_asgi_application  # noqa: E402
+import asyncio  # noqa: E402
 
-django_asgi_app = get_asgi_application()
+import django  # noqa: E402
+from django.core.handlers.asgi import ASGIHandler  # noqa: E402
+
+
+class BoundedASGIHandler(ASGIHandler):
+    """Django's ASGI handler, with at most `limit` requests in its views at a time.
+
+    Each request's sync code runs in a thread of its own. On a 2-core machine eight requests
+    in their views at once are eight threads competing for the GIL, and the process serves
+    fewer requests per second than with one at a time (bench/README.md). Waiting requests
+    wait on the event loop, which costs nothing; reading the request body and sending the
+    response (streamed files included) happen outside the bound, so a slow client holds no slot.
+    """
+
+    def __init__(self, limit: int):
+        super().__init__()
+        self.slots = asyncio.Semaphore(limit)
+
+    async def run_get_response(self, request):
+        async with self.slots:
+            return await super().run_get_response(request)
+
+
+def get_bounded_asgi_application():
+    django.setup(set_prefix=False)
+    limit = int(os.environ.get("DJANGO_CONCURRENT_REQUESTS", "0") or 0)
+    return BoundedASGIHandler(limit) if limit > 0 else ASGIHandler()
+
+
+django_asgi_app = get_bounded_asgi_application()
 
 from django.core.signals import request_finished  # noqa: E402
 from django.db import connections  # noqa: E402

@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -19,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from communities.errors import NotFound, ServiceError
 from communities.models import Notification, NotificationKind
+from communities.web import safe_next
 
 from . import saved as saved_items
 from . import selectors, services
@@ -35,13 +37,6 @@ class Row:
     notification: Notification
     text: str
     excerpt: str
-
-
-def _safe_next(request, fallback: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return target
-    return fallback
 
 
 def _list_context(request, form: PreferencesForm | None = None) -> dict:
@@ -81,7 +76,7 @@ def notification_mark_read(request, notification_id: int):
         services.notification_mark_read(user=request.user, notification_id=notification_id)
     except NotFound as error:
         raise Http404(error.message) from error
-    return redirect(_safe_next(request, "/meldingen/"))
+    return redirect(safe_next(request, "/meldingen/"))
 
 
 @login_required
@@ -90,7 +85,7 @@ def notification_mark_all_read(request):
     marked = services.notification_mark_all_read(user=request.user)
     if marked:
         messages.success(request, _("All notifications are marked as read."))
-    return redirect(_safe_next(request, "/meldingen/"))
+    return redirect(safe_next(request, "/meldingen/"))
 
 
 @login_required
@@ -154,8 +149,12 @@ def saved_toggle(request, kind: str, object_id: int):
             saved_items.saved_item_remove(user=request.user, kind=kind, object_id=object_id)
     except NotFound as error:
         raise Http404(error.message) from error
-    next_url = _safe_next(request, "/bewaard/")
-    if request.htmx:  # swap just the button
+    next_url = safe_next(request, "/bewaard/", anchor=f"message-{object_id}" if kind == "message" else "")
+    if request.htmx and request.htmx.trigger_name == "action" and kind == "message":
+        # The button under a message in a thread (its form is the message's reaction form).
+        return render(request, "communities/notifications/includes/save_message_button.html",
+                      {"message_id": object_id, "saved": action == "save", "saved_url": reverse("notifications:saved")})
+    if request.htmx:  # swap just the form
         return render(
             request,
             "communities/notifications/includes/save_button.html",

@@ -3,7 +3,8 @@
 `{% threads_html page.threads %}`: the threads of a channel page, with the "new since your last
 visit" line; `{% thread_html thread %}`: one thread (the thread page).
 
-`{% reactions_form node %}`: a message's reaction form (the answer to an htmx reaction).
+`{% reactions_form node %}`: what a message's reaction form holds (the answer to an htmx
+reaction, swapped into the form).
 
 `{% live_message_controls %}`: the controls the live client copies under a message it inserts
 (includes/live_message_controls.html), with `__message__`/`__thread__` for the ids.
@@ -30,7 +31,7 @@ def thread_html(context, thread):
 
 @register.simple_tag(takes_context=True)
 def reactions_form(context, node):
-    return mark_safe(html.Controls(context).reactions(node.message.pk, node.reactions))
+    return mark_safe(html.Controls(context).reactions_inside(node.reactions))
 
 
 @register.simple_tag(takes_context=True)

@@ -30,6 +30,18 @@ const QUICK_RETRIES_FOR = 30000; // ... for this long (a restart), after which t
 const BACKOFF_MAX = 30000;
 const CLOSE_NOT_AUTHENTICATED = 4401;
 
+// A message's reaction form also serves its "Hide" button (form="f…" formaction=…): that
+// press is a plain submission to the button's own URL, not htmx's post of the reactions. htmx
+// listens on the form, so a capture listener on the document keeps the event from reaching it.
+document.addEventListener(
+  "submit",
+  (event) => {
+    const button = event.submitter;
+    if (button?.hasAttribute("formaction") && !button.hasAttribute("hx-post")) event.stopPropagation();
+  },
+  true,
+);
+
 const section = document.querySelector("[data-live-channel]");
 if (section && "WebSocket" in window) {
   start(section);
@@ -430,7 +442,6 @@ function start(section) {
         if (number.previousSibling?.nodeType === Node.TEXT_NODE) number.previousSibling.remove();
         number.remove();
       }
-      button.classList.toggle("lk-reaction--none", count === 0);
     }
   }
 

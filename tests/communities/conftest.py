@@ -81,3 +81,13 @@ def post(author, channel, body="Hallo kring", parent=None):
 def committed(django_capture_on_commit_callbacks):
     """`with committed(): ...` runs what waits for the commit (emails, events) at the end of the block."""
     return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+def resolved_urls(html: str, page_url: str, attribute: str = "href|action|formaction|hx-post") -> list[str]:
+    """The URLs of these attributes in `html`, as a browser on `page_url` follows them
+    (thread pages write the channel's links relative to the page)."""
+    import re
+    from urllib.parse import urljoin
+
+    return [urljoin("http://testserver" + page_url, value).removeprefix("http://testserver")
+            for value in re.findall(rf'\b(?:{attribute})="([^"]*)"', html)]

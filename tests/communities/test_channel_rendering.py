@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from communities import selectors, services, thread_html
-from tests.communities.conftest import post
+from tests.communities.conftest import post, resolved_urls
 from tests.communities.test_query_counts import count_queries, fill
 from tests.factories import ChannelFactory, MembershipFactory, UserFactory
 
@@ -65,16 +65,44 @@ def test_each_reader_gets_their_own_controls_on_the_same_cached_message(client, 
     other = article(page(client, official2, channel), message.pk)
     moderator = article(page(client, facilitator, channel), message.pk)
     base = channel.get_absolute_url()
-    assert f'href="{base}{message.pk}/bewerken/"' in author and f'href="{base}{message.pk}/verwijderen/"' in author
+    author_urls, other_urls, moderator_urls = (resolved_urls(html, base) for html in (author, other, moderator))
+    assert f"{base}{message.pk}/bewerken/" in author_urls and f"{base}{message.pk}/verwijderen/" in author_urls
     assert "/melden/" not in author and "/verbergen/" not in author
-    assert f'href="{base}{message.pk}/melden/"' in other and "/bewerken/" not in other and "/verbergen/" not in other
-    assert f'action="{base}{message.pk}/verbergen/"' in moderator
-    for html in (author, other, moderator):
-        assert f'href="{base}{message.pk}/?antwoord={message.pk}#reageren"' in html
-        assert f'action="{base}{message.pk}/reactie/"' in html
+    assert f"{base}{message.pk}/melden/" in other_urls and "/bewerken/" not in other and "/verbergen/" not in other
+    assert f"{base}{message.pk}/verbergen/" in moderator_urls
+    for html, urls in ((author, author_urls), (other, other_urls), (moderator, moderator_urls)):
+        assert f"{base}{message.pk}/?antwoord={message.pk}#reageren" in urls
+        assert f"{base}{message.pk}/reactie/" in urls
         assert "__message__" not in html and "__thread__" not in html
-        # Links on the page may be relative to it; where a form's answer sends you back may not.
-        assert re.findall(r'name="next" value="([^"]+)"', html) == [f"{base}#message-{message.pk}", f"{base}{message.pk}/#message-{message.pk}"]
+        # One form per message holds the CSRF token; save and hide are its buttons.
+        assert html.count('name="csrfmiddlewaretoken"') == 1 and "<form" in html and html.count("<form") == 1
+        assert 'name="next"' not in html
+
+
+def test_a_button_press_without_javascript_comes_back_to_the_page_it_was_on(client, channel, official, official2):
+    message = post(official, channel, "Terug naar deze pagina")
+    client.force_login(official2)
+    on_page = f"http://testserver{channel.get_absolute_url()}?na=5-3"
+    react = client.post(f"{channel.get_absolute_url()}{message.pk}/reactie/", {"kind": "idea"}, HTTP_REFERER=on_page)
+    assert react["Location"] == f"{channel.get_absolute_url()}?na=5-3#message-{message.pk}"
+    save = client.post(f"/bewaard/message/{message.pk}/", {"action": "save"}, HTTP_REFERER=on_page)
+    assert save["Location"] == f"{channel.get_absolute_url()}?na=5-3#message-{message.pk}"
+    # Another site as Referer, or none: the message in its thread.
+    elsewhere = client.post(f"{channel.get_absolute_url()}{message.pk}/reactie/", {"kind": "idea"}, HTTP_REFERER="https://evil.example/x")
+    assert elsewhere["Location"] == f"{channel.get_absolute_url()}{message.pk}/#message-{message.pk}"
+    assert client.post(f"{channel.get_absolute_url()}{message.pk}/reactie/", {"kind": "heart"})["Location"] == elsewhere["Location"]
+
+
+def test_htmx_swaps_the_reaction_buttons_into_the_form_and_the_save_button_alone(client, channel, official, official2):
+    message = post(official, channel, "Met htmx")
+    client.force_login(official2)
+    inside = client.post(f"{channel.get_absolute_url()}{message.pk}/reactie/", {"kind": "idea"},
+                         HTTP_HX_REQUEST="true", HTTP_HX_TRIGGER="f%d" % message.pk).content.decode()
+    assert not inside.startswith("<form") and 'name="csrfmiddlewaretoken"' in inside
+    assert re.search(r'value="idea" aria-pressed="true"[^>]*>.*?lk-reaction__count">1<', inside)
+    button = client.post(f"/bewaard/message/{message.pk}/", {"action": "save"},
+                         HTTP_HX_REQUEST="true", HTTP_HX_TRIGGER_NAME="action").content.decode().strip()
+    assert button.startswith(f'<button form="f{message.pk}"') and 'value="remove" aria-pressed="true">Bewaard</button>' in button
 
 
 def test_the_saved_state_is_the_readers(client, channel, official, official2):

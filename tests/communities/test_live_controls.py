@@ -5,7 +5,7 @@ import re
 
 from django.urls import reverse
 
-from tests.communities.conftest import post
+from tests.communities.conftest import post, resolved_urls
 
 
 def controls(response) -> str:
@@ -19,17 +19,18 @@ def test_a_member_gets_reaction_buttons_save_and_report_with_placeholders_for_th
     client.force_login(official)
     template = controls(client.get(channel.get_absolute_url()))
     url = channel.get_absolute_url()
-    assert f'hx-post="{url}__message__/reactie/"' in template
+    urls = resolved_urls(template, url)
+    assert urls.count(f"{url}__message__/reactie/") == 2  # action and hx-post of the form f__message__
+    assert '<form class="lk-reactions" id="f__message__"' in template
     assert template.count('name="kind"') == 5
     assert template.count('aria-pressed="false"') == 6  # five reactions and "save"
     assert " disabled" not in template
-    assert '<span class="lk-visually-hidden">Goed idee</span>' in template
-    assert f'value="{url}#message-__message__"' in template  # reacting without JavaScript comes back here
-    assert 'hx-post="/bewaard/message/__message__/"' in template
-    assert f'href="{url}__thread__/?antwoord=__message__#reageren">Reageren' in template
-    assert re.search(r'<li data-live-own><a href="[^"]+__message__/bewerken/">Bewerken</a>', template)
-    assert re.search(r'<li data-live-own><a href="[^"]+__message__/verwijderen/">Verwijderen</a>', template)
-    assert re.search(r'<li data-live-other><a href="[^"]+__message__/melden/">Melden</a>', template)
+    assert '<span role="img" aria-label="Goed idee">💡</span>' in template
+    assert 'form="f__message__" formaction="/bewaard/message/__message__/" hx-post="/bewaard/message/__message__/"' in template
+    assert f"{url}__thread__/?antwoord=__message__#reageren" in urls
+    assert re.search(r'<li data-live-own><a href="[^"]*__message__/bewerken/">Bewerken</a>', template)
+    assert re.search(r'<li data-live-own><a href="[^"]*__message__/verwijderen/">Verwijderen</a>', template)
+    assert re.search(r'<li data-live-other><a href="[^"]*__message__/melden/">Melden</a>', template)
     assert "Verbergen" not in template
     assert 'name="csrfmiddlewaretoken"' in template
 
@@ -37,8 +38,8 @@ def test_a_member_gets_reaction_buttons_save_and_report_with_placeholders_for_th
 def test_only_a_facilitator_gets_the_hide_form(client, channel, official, facilitator):
     client.force_login(facilitator)
     template = controls(client.get(channel.get_absolute_url()))
-    assert f'action="{channel.get_absolute_url()}__message__/verbergen/"' in template
-    assert ">Verbergen</button>" in template
+    assert f"{channel.get_absolute_url()}__message__/verbergen/" in resolved_urls(template, channel.get_absolute_url(), "formaction")
+    assert '<button form="f__message__"' in template and ">Verbergen</button>" in template
 
 
 def test_in_a_locked_channel_the_buttons_are_disabled_and_there_is_no_reply_or_edit(client, channel, official):

@@ -65,6 +65,11 @@ def test_older_threads_load_in_place_and_stay_live(long_channel, chromium):
         # Its own controls work through htmx in place.
         page.locator(f'#message-{oldest.pk} > .lk-reactions button[value="thanks"]').click()
         page.locator(f'#message-{oldest.pk} > .lk-reactions button[value="thanks"][aria-pressed="true"]').wait_for(timeout=10_000)
+        # Save is a button of the same form (its CSRF token); htmx swaps the button alone.
+        page.locator(f"#message-{oldest.pk} > .lk-message__actions").get_by_role("button", name="Bewaren").click()
+        saved = page.locator(f"#message-{oldest.pk} > .lk-message__actions").get_by_role("button", name="Bewaard")
+        saved.wait_for(timeout=10_000)
+        assert saved.get_attribute("aria-pressed") == "true"
         assert page.evaluate("window.lkNotReloaded") is True
 
         os.makedirs(SCREENSHOTS, exist_ok=True)
@@ -88,6 +93,10 @@ def test_older_threads_without_javascript(long_channel, chromium):
         page.wait_for_load_state()
         assert "?na=" in page.url
         assert page.locator(f'#message-{oldest.pk} > .lk-reactions button[value="idea"]').get_attribute("aria-pressed") == "true"
+        page.locator(f"#message-{oldest.pk} > .lk-message__actions").get_by_role("button", name="Bewaren").click()
+        page.wait_for_load_state()
+        assert "?na=" in page.url and page.url.endswith(f"#message-{oldest.pk}")
+        assert page.locator(f"#message-{oldest.pk} > .lk-message__actions").get_by_role("button", name="Bewaard").count() == 1
         page.get_by_role("link", name="Terug naar de nieuwste draden").click()
         page.wait_for_load_state()
         assert page.locator(".lk-threads > .lk-thread").count() == selectors.THREADS_PER_PAGE
