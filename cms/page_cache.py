@@ -72,6 +72,12 @@ def _generation() -> int:
     return cache.get_or_set(GENERATION_KEY, 1, None)
 
 
+def generation() -> int:
+    """For other caches of what pages show (cms.page_routes): what is kept under an older
+    generation is never used."""
+    return _generation()
+
+
 # Models whose rows anonymous visitors never see on a page, or that pages write while rendering.
 NOT_SHOWN = {
     "cms.newslettersubscription", "cms.newsletterdelivery", "cms.newsletterissue",
@@ -98,6 +104,12 @@ def mark_page(page, request) -> None:
             request._lk_page_cache = _generation()
         except Exception:  # an unreachable cache: the page is served, just not stored
             logger.warning("page cache unreachable", exc_info=True)
+
+
+def generation_for(request) -> int | None:
+    """The generation mark_page read before this request's page was rendered; None when nothing
+    rendered for it may be kept (page cache off, not a GET, cache unreachable, a preview)."""
+    return getattr(request, "_lk_page_cache", None)
 
 
 def _visitor_may_share(method: str, query_string, cookies: dict, headers_present) -> bool:

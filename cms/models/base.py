@@ -2,7 +2,7 @@ from django.http import Http404
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.db import models
-from wagtail.models import Locale, Page
+from wagtail.models import Locale, Page, PageViewRestriction
 from wagtail.search import index
 
 
@@ -17,6 +17,10 @@ class BasePage(Page):
     )
 
     search_fields = Page.search_fields + [index.SearchField("intro")]
+
+    # True on a page from the route cache (cms.page_routes) when neither it nor an ancestor had
+    # view restrictions at the cache's generation.
+    known_unrestricted = False
 
     class Meta:
         abstract = True
@@ -35,6 +39,11 @@ class BasePage(Page):
             return self
         original = self.get_translation_or_none(default)
         return original.specific if original is not None else self
+
+    def get_view_restrictions(self):
+        if self.known_unrestricted:
+            return PageViewRestriction.objects.none()
+        return super().get_view_restrictions()
 
     def route(self, request, path_components):
         """A page that is not translated is served in Dutch: both languages share the URLs, and

@@ -1,6 +1,7 @@
 """Home, general content, programmes and partners."""
 
 from django.db import models
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
@@ -43,10 +44,13 @@ class HomePage(BasePage):
     def get_context(self, request, *args, **kwargs):
         from cms import selectors
 
+        # Lazy: the template renders them inside a cached fragment, so a hit runs no query.
         context = super().get_context(request, *args, **kwargs)
-        context["featured_programmes"] = selectors.featured_programmes(home=self.original)
-        context["upcoming_events"] = selectors.upcoming_events(within=self.original, limit=3)
-        context["latest_news"] = selectors.latest_news(within=self.original, limit=3)
+        context["featured_programmes"] = SimpleLazyObject(lambda: selectors.featured_programmes(home=self.original))
+        context["upcoming_events"] = SimpleLazyObject(
+            lambda: list(selectors.upcoming_events(within=self.original, limit=3))
+        )
+        context["latest_news"] = SimpleLazyObject(lambda: list(selectors.latest_news(within=self.original, limit=3)))
         return context
 
 

@@ -1,8 +1,14 @@
 from django import template
+from django.conf import settings
+from django.template import Variable
+from django.utils import translation
+from wagtail.templatetags.wagtail_cache import WagtailPageCacheNode
 
+from cms import page_cache
 from cms.navigation import site_chrome, translations_in_active_language
 
 register = template.Library()
+CSRF_PLACEHOLDER = page_cache.PLACEHOLDER.decode()
 
 SITE_ROOT_DEPTH = 2
 
@@ -72,3 +78,40 @@ def same_day(start, end) -> bool:
     from django.utils import timezone
 
     return timezone.localtime(start).date() == timezone.localtime(end).date()
+
+
+class PageFragmentNode(WagtailPageCacheNode):
+    """Wagtail's page fragment cache (never in a preview; keyed on the page's revision and the
+    site) that also keys on the language and the page cache's generation, so anything published
+    shows at once, and lives PAGE_CACHE_SECONDS at most, for what changes with time alone (an
+    event that has passed). The CSRF token of a form inside is stored as a placeholder and each
+    visitor gets their own."""
+
+    def render(self, context):
+        generation = page_cache.generation_for(context.get("request"))
+        if generation is None:
+            return self.nodelist.render(context)
+        with context.update({
+            "lk_fragment_seconds": settings.PAGE_CACHE_SECONDS,
+            "lk_generation": generation,
+            "lk_language": translation.get_language(),
+            "csrf_token": CSRF_PLACEHOLDER,
+        }):
+            html = super().render(context)
+        if CSRF_PLACEHOLDER in html:
+            html = html.replace(CSRF_PLACEHOLDER, str(context.get("csrf_token", "")))
+        return html
+
+
+@register.tag
+def pagefragment(parser, token):
+    """{% pagefragment "name" %}…{% endpagefragment %}: a part of a page that is the same for every visitor."""
+    try:
+        _, name = token.split_contents()
+    except ValueError:
+        raise template.TemplateSyntaxError("pagefragment takes one argument, the fragment's name")
+    nodelist = parser.parse(("endpagefragment",))
+    parser.delete_first_token()
+    return PageFragmentNode(
+        nodelist, Variable("lk_fragment_seconds"), name.strip("\"'"), [Variable("lk_generation"), Variable("lk_language")], None
+    )

@@ -2,6 +2,7 @@
 
 import datetime
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -22,6 +23,12 @@ from .factories import (
     make_event,
     make_organisation,
 )
+
+
+@pytest.fixture(autouse=True)
+def rendered_not_cached(settings):
+    """What rendering costs (the page and route caches, on with Redis, are tested in test_home_rendering)."""
+    settings.PAGE_CACHE = False
 
 
 def count_queries(client, url) -> int:
