@@ -268,10 +268,16 @@ def reaction_labels() -> dict[str, str]:
     }
 
 
+# Message fields a thread's HTML does not use (communities/thread_html.py).
+NOT_SHOWN = ("body_source", "search_vector")
+
+
 def channel_threads(user, channel: Channel, *, cursor=None, last_read: int = 0, per_page: int | None = None) -> ThreadPage:
     per_page = per_page or THREADS_PER_PAGE
     parsed = _parse_thread_cursor(cursor)
-    roots_qs = Message.objects.filter(channel=channel, thread__isnull=True).select_related("author__profile")
+    # Authors' names come from build_threads (one query on the profiles); the page shows the
+    # HTML, so the Markdown source and the search vector stay in the database.
+    roots_qs = Message.objects.filter(channel=channel, thread__isnull=True).defer(*NOT_SHOWN)
     if parsed is None:
         roots = list(roots_qs.order_by("-last_message_id")[: per_page + 1])
         snapshot = roots[0].last_message_id if roots else 0
@@ -372,7 +378,11 @@ def _thread_replies(roots: list[Message], *, last_read: int, latest: int | None)
     and, since the last visit, up to NEW_REPLIES_SHOWN newest (one query either way)."""
     # Authors' names come from _display_names: joining users and profiles here made PostgreSQL
     # scan the whole user table; the parent's author id is a join on the message's primary key.
-    replies = Message.objects.filter(thread_id__in=[r.pk for r in roots]).annotate(parent_author_id=F("parent__author_id"))
+    replies = (
+        Message.objects.filter(thread_id__in=[r.pk for r in roots])
+        .defer(*NOT_SHOWN)
+        .annotate(parent_author_id=F("parent__author_id"))
+    )
     if latest is None:
         return list(replies.order_by("id"))
     newest_first = Window(RowNumber(), partition_by=F("thread_id"), order_by=F("id").desc())
