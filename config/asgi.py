@@ -30,8 +30,9 @@ class BoundedASGIHandler(ASGIHandler):
 
 
 def get_bounded_asgi_application():
+    """DJANGO_CONCURRENT_REQUESTS: the bound (default: one per CPU core; 0 for none)."""
     django.setup(set_prefix=False)
-    limit = int(os.environ.get("DJANGO_CONCURRENT_REQUESTS", "0") or 0)
+    limit = int(os.environ.get("DJANGO_CONCURRENT_REQUESTS", "") or (os.cpu_count() or 2))
     return BoundedASGIHandler(limit) if limit > 0 else ASGIHandler()
 
 

@@ -1,6 +1,7 @@
 """config.asgi.BoundedASGIHandler: at most DJANGO_CONCURRENT_REQUESTS requests in Django's views at once."""
 
 import asyncio
+import os
 
 from django.core.handlers.asgi import ASGIHandler
 from django.http import HttpResponse
@@ -52,3 +53,5 @@ def test_the_bound_is_set_by_the_environment(monkeypatch):
     assert isinstance(bounded, BoundedASGIHandler) and bounded.slots._value == 3
     monkeypatch.setenv("DJANGO_CONCURRENT_REQUESTS", "0")
     assert type(get_bounded_asgi_application()) is ASGIHandler
+    monkeypatch.delenv("DJANGO_CONCURRENT_REQUESTS")
+    assert get_bounded_asgi_application().slots._value == (os.cpu_count() or 2)
