@@ -18,4 +18,4 @@ class CommunitiesConfig(AppConfig):
         allauth_user_logged_in.connect(continue_with_invitation, dispatch_uid="communities.continue_with_invitation")
         privacy.autodiscover()  # every app's privacy.py: its part of the data export and account deletion
 
-        from . import receivers  # noqa: F401  (session end -> close that session's sockets)
+        from . import content_versions, receivers  # noqa: F401  (signal receivers)

@@ -353,7 +353,8 @@ def erase_communities(user, *, delete_contributions: bool) -> None:
     from django.urls import reverse
     from django.utils.translation import gettext as _
 
-    from .models import Invitation, Membership, Message
+    from .content_versions import channels_changed
+    from .models import Channel, Invitation, Membership, Message
     from .search_vectors import refresh_message_vectors
     from .services import render_message_body
 
@@ -378,11 +379,14 @@ def erase_communities(user, *, delete_contributions: bool) -> None:
     mentioning = Message.objects.filter(
         Q(body_html__contains=f'href="{member_url}"') | Q(body_source__contains=f"]({member_url})")
     ).select_related("channel__circle")
+    rewritten_in = set()
     for message in mentioning.iterator():
         source = markdown_link.sub(_("deleted participant"), message.body_source)
         html = render_message_body(body=source, circle=message.channel.circle)
         Message.objects.filter(pk=message.pk).update(body_source=source, body_html=html)
         refresh_message_vectors(Message.objects.filter(pk=message.pk))
+        rewritten_in.add(message.channel_id)
+    channels_changed(Channel.objects.filter(pk__in=rewritten_in))
 
 
 def _forget_expertise(user) -> None:

@@ -272,7 +272,15 @@ def reaction_labels() -> dict[str, str]:
 NOT_SHOWN = ("body_source", "search_vector")
 
 
-def channel_threads(user, channel: Channel, *, cursor=None, last_read: int = 0, per_page: int | None = None) -> ThreadPage:
+@dataclass
+class ThreadRoots:
+    roots: list  # each with `sort_key`: its place in the list
+    snapshot: int
+    next_cursor: str | None
+
+
+def channel_thread_roots(channel: Channel, *, cursor=None, per_page: int | None = None) -> ThreadRoots:
+    """The starters of one page of threads, newest activity first (see the module's docstring)."""
     per_page = per_page or THREADS_PER_PAGE
     parsed = _parse_thread_cursor(cursor)
     # Authors' names come from build_threads (one query on the profiles); the page shows the
@@ -301,23 +309,32 @@ def channel_threads(user, channel: Channel, *, cursor=None, last_read: int = 0, 
     has_more = len(roots) > per_page
     roots = roots[:per_page]
     next_cursor = f"{snapshot}-{roots[-1].sort_key}" if has_more and roots else None
-    threads = build_threads(user, roots, last_read=last_read, latest_replies=LATEST_REPLIES_SHOWN)
+    return ThreadRoots(roots=roots, snapshot=snapshot, next_cursor=next_cursor)
+
+
+def channel_threads(user, channel: Channel, *, cursor=None, last_read: int = 0, per_page: int | None = None) -> ThreadPage:
+    found = channel_thread_roots(channel, cursor=cursor, per_page=per_page)
+    threads = build_threads(user, found.roots, last_read=last_read, latest_replies=LATEST_REPLIES_SHOWN)
     first_new = next((n.message.pk for t in threads for n in t.nodes if n.is_new), None)
     first_new_thread = next((t for t in threads if t.has_new), None)
     if first_new_thread is not None:
         first_new_thread.show_new_marker = True
-    return ThreadPage(threads=threads, snapshot=snapshot, next_cursor=next_cursor, first_new_message_id=first_new)
+    return ThreadPage(threads=threads, snapshot=found.snapshot, next_cursor=found.next_cursor, first_new_message_id=first_new)
 
 
-def build_threads(user, roots: list[Message], *, last_read: int = 0, latest_replies: int | None = None) -> list[ThreadView]:
-    """The threads of these roots, two queries whatever their number and size.
+def build_threads(
+    user, roots: list[Message], *, last_read: int = 0, latest_replies: int | None = None, replies: list | None = None
+) -> list[ThreadView]:
+    """The threads of these roots, a fixed number of queries whatever their number and size.
 
-    With `latest_replies`, each thread keeps only its newest replies (see `_thread_replies`);
-    a reply whose parent is left out hangs under the starter with "in reply to".
+    With `latest_replies`, each thread keeps only its newest replies (see `thread_replies`);
+    a reply whose parent is left out hangs under the starter with "in reply to". `replies`:
+    the replies to show, when the caller has read them already.
     """
     if not roots:
         return []
-    replies = _thread_replies(roots, last_read=last_read, latest=latest_replies)
+    if replies is None:
+        replies = thread_replies(roots, last_read=last_read, latest=latest_replies)
     everything = [*roots, *replies]
     reactions = reaction_counts(user, [m.pk for m in everything])
     by_id = {m.pk: m for m in everything}
@@ -352,7 +369,7 @@ def build_threads(user, roots: list[Message], *, last_read: int = 0, latest_repl
             parent = by_id.get(message.parent_id)
             if message.parent_id and parent is None:
                 node.in_reply_to_id, node.parent_shown = message.parent_id, False
-                node.in_reply_to_name = names.get(message.parent_author_id)  # annotated by _thread_replies
+                node.in_reply_to_name = names.get(message.parent_author_id)  # annotated by thread_replies
             elif message.depth > MAX_NESTING and parent is not None:
                 node.in_reply_to_id, node.in_reply_to_name = parent.pk, parent.author_name
             kids = children.get(message.pk, [])
@@ -373,7 +390,7 @@ def build_threads(user, roots: list[Message], *, last_read: int = 0, latest_repl
     return threads
 
 
-def _thread_replies(roots: list[Message], *, last_read: int, latest: int | None) -> list[Message]:
+def thread_replies(roots: list[Message], *, last_read: int, latest: int | None) -> list[Message]:
     """Replies of these threads, oldest first: all of them, or per thread the `latest` newest
     and, since the last visit, up to NEW_REPLIES_SHOWN newest (one query either way)."""
     # Authors' names come from _display_names: joining users and profiles here made PostgreSQL

@@ -40,6 +40,7 @@ from .notify import email_facilitators_on_commit, email_user_on_commit, send_ema
 from .payloads import message_payload
 from .rendering import render_markdown
 from .search_vectors import clear_message_vectors, refresh_message_vectors
+from .content_versions import account_channels_changed
 from .thread_html import message_cache_keys
 
 
@@ -822,6 +823,8 @@ def account_delete(*, user, delete_messages: bool = False) -> None:
     email_user_on_commit(user=user, template="account_deleted", context={})
     for circle_id in Membership.objects.active().filter(user=user).values_list("circle_id", flat=True):
         send_event_on_commit(user_group(user.pk), {"type": "membership.ended", "circle": circle_id})
+    # Before the erasers and the cascade, which take the memberships and reactions along.
+    account_channels_changed(user)
     for part in privacy.erasers():
         part.function(user, delete_contributions=delete_messages)
     # Every session of the member ends (and with it its WebSockets), this one too.

@@ -129,6 +129,19 @@ def relative_base(request, channel_url: str) -> str:
 INDENT = re.compile(r"\n\s*")
 
 
+@lru_cache(maxsize=512)
+def _actions_html(language, base, can_post, is_facilitator, own, saved) -> str:
+    """The actions under a message, with placeholders for the ids: the same for every message
+    and reader of a kind, so rendered once per process (once per request with DEBUG on)."""
+    html = render_to_string(
+        "communities/includes/message_controls.html",
+        {"can_post": can_post, "is_facilitator": is_facilitator, "own": own, "live": own is None, "saved": saved,
+         "saved_url": reverse("notifications:saved"), "base": base,
+         "message_id": LIVE_MESSAGE_ID, "thread_id": LIVE_THREAD_ID},
+    )
+    return INDENT.sub("", html.strip())
+
+
 class Controls:
     """One reader's controls under a message, rendered once per page and filled in per message."""
 
@@ -145,21 +158,11 @@ class Controls:
             '<form class="lk-reactions" id="f__message__" method="post" action="{url}__message__/reactie/" '
             'hx-post="{url}__message__/reactie/">\n<input type="hidden" name="csrfmiddlewaretoken" value="{csrf}">\n'
         ).format(url=escape(self.base), csrf=escape(str(context.get("csrf_token", ""))))
-        self._actions = {}
 
     def actions(self, *, own, saved: bool) -> str:
         """The list of actions (own=None: both own and others' items, marked for live.js)."""
-        variant = (own, saved)
-        if variant not in self._actions:
-            flat = self.context.flatten() if hasattr(self.context, "flatten") else dict(self.context)
-            self._actions[variant] = render_to_string(
-                "communities/includes/message_controls.html",
-                {**flat, "own": own, "live": own is None, "saved": saved, "saved_url": reverse("notifications:saved"),
-                 "base": self.base,
-                 "message_id": LIVE_MESSAGE_ID, "thread_id": LIVE_THREAD_ID},
-            )
-            self._actions[variant] = INDENT.sub("", self._actions[variant].strip())
-        return self._actions[variant]
+        variant = (get_language(), self.base, self.can_post, bool(self.context.get("is_facilitator")), own, saved)
+        return _actions_html(*variant) if not settings.DEBUG else _actions_html.__wrapped__(*variant)
 
     def buttons(self, reactions) -> str:
         return "".join(reaction_button(r.kind, r.emoji, r.label, r.count, r.mine, self.can_post) for r in reactions)
@@ -211,14 +214,22 @@ class ThreadRenderer:
         parts = []
         for thread in threads:
             if new_marker and thread.show_new_marker:
-                parts.append(f'<p class="lk-new-marker" role="separator">{self.labels["new_marker"]}</p>\n')
+                parts.append(self.new_marker())
             parts.append(self.thread(thread, shared))
         return mark_safe("".join(parts))
 
+    def new_marker(self) -> str:
+        return f'<p class="lk-new-marker" role="separator">{self.labels["new_marker"]}</p>\n'
+
     def thread(self, thread, shared) -> str:
+        return "".join(self.thread_parts(thread, shared, {}))
+
+    def thread_parts(self, thread, shared, slots: dict) -> list[str]:
+        """The thread's HTML in parts, one part per message: `slots` gets each message's index."""
         root_id = thread.root.pk
         parts = [f'<article class="lk-thread" id="thread-{root_id}" data-thread="{root_id}">\n']
         for index, node in enumerate(thread.nodes):
+            slots[node.message.pk] = len(parts)
             parts.append(self.message(node, root_id, shared[node.message.pk]))
             if index == 0 and thread.hidden_count:
                 parts.append(f'\n<p class="lk-thread__more"><a href="{self.base}{root_id}/">{self.more(thread.reply_count)}</a></p>')
@@ -226,7 +237,7 @@ class ThreadRenderer:
             parts.append("</div></article>" * len(node.closes))
             parts.append("\n")
         parts.append("</article>")
-        return "".join(parts)
+        return parts
 
     def more(self, count: int) -> str:
         if count not in self._more:

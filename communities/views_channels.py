@@ -10,7 +10,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import permissions, selectors, services
+from . import channel_page, permissions, selectors, services
 from .errors import InvalidInput, NotFound, ServiceError
 from .forms_circles import MessageForm, ReplyForm, ReportForm
 from .models import Membership, Message
@@ -71,16 +71,18 @@ def channel_detail(request, circle, membership, channel_slug):
             return redirect(_thread_url(circle, channel, message.pk, message.pk))
     channels, last_read = _sidebar(request, circle, channel)
     cursor = request.GET.get("na")
+    context = _base_context(circle, membership, channel, channels)
     try:
-        page = selectors.channel_threads(request.user, channel, cursor=cursor, last_read=last_read)
+        page = channel_page.reader_page(
+            request, channel, cursor=cursor, last_read=last_read, channel_url=context["channel_url"],
+            member_base=context["member_base"], can_post=context["can_post"], is_facilitator=context["is_facilitator"],
+        )
     except InvalidInput as error:
         messages.error(request, error.message)
         return redirect(channel)
     if cursor is None and request.method == "GET":
         services.read_marker_advance(user=request.user, channel=channel, message_id=page.snapshot, known=last_read)
-    context = _base_context(circle, membership, channel, channels)
-    context.update({"page": page, "form": form, "cursor": cursor, "last_read": last_read,
-                    "saved_ids": _saved_message_ids(request.user, page.threads)})
+    context.update({"page": page, "form": form, "cursor": cursor, "last_read": last_read})
     # "Older threads" with htmx: only the next page's threads and link, put in place of the link.
     older_in_place = bool(request.htmx) and cursor is not None and request.method == "GET"
     template = "communities/includes/channel_threads.html" if older_in_place else "communities/channel.html"

@@ -40,7 +40,10 @@ def _fresh_cache_and_media(settings, tmp_path):
     storages = dict(settings.STORAGES)
     storages["private"] = {**storages["private"], "OPTIONS": {"location": tmp_path / "private", "base_url": None}}
     settings.STORAGES = storages
+    from communities.channel_page import clear_process_cache
+
     cache.clear()
+    clear_process_cache()
     yield
     cache.clear()
 

@@ -18,6 +18,10 @@ class Channel(models.Model):
     locked = models.BooleanField(_("locked"), default=False)
     archived = models.BooleanField(_("archived"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Goes up with every change to what the channel's thread list shows (messages, reactions,
+    # authors' names and roles): the channel page's cached HTML is keyed on it
+    # (communities/channel_page.py, communities/content_versions.py).
+    content_version = models.PositiveBigIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["name"]

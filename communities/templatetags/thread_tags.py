@@ -1,7 +1,7 @@
 """Tags for the thread templates; the HTML itself is built in communities/thread_html.py.
 
-`{% threads_html page.threads %}`: the threads of a channel page, with the "new since your last
-visit" line; `{% thread_html thread %}`: one thread (the thread page).
+`{% thread_html thread %}`: one thread (the thread page; the channel page's threads come from
+communities/channel_page.py).
 
 `{% reactions_form node %}`: what a message's reaction form holds (the answer to an htmx
 reaction, swapped into the form).
@@ -17,11 +17,6 @@ from communities import thread_html as html
 from communities.selectors import no_reactions
 
 register = template.Library()
-
-
-@register.simple_tag(takes_context=True)
-def threads_html(context, threads):
-    return html.ThreadRenderer(context).render(threads, new_marker=True)
 
 
 @register.simple_tag(takes_context=True)
