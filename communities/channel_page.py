@@ -25,7 +25,6 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from . import selectors
-from .models import Reaction
 from .notifications.saved import saved_ids
 from .thread_html import ThreadRenderer, relative_base, shared_fragments
 
@@ -152,8 +151,7 @@ def reader_page(request, channel, *, cursor, last_read: int, channel_url, member
     if last_read and any(reply_id > last_read for reply_id in shared.newest_left_out.values()):
         return _own_page(request, channel, cursor=cursor, last_read=last_read, context=context)
     ids = list(shared.messages)
-    reactions = _reactions_of(user, ids)
-    saved = saved_ids(user, "message", ids)
+    reactions, saved = selectors.reader_marks(user, ids)
     parts = list(shared.parts)
     renderer = None
     for message_id, (index, node, root_id, fragments) in shared.messages.items():
@@ -175,13 +173,6 @@ def _csrf(request) -> str:
     from django.middleware.csrf import get_token
 
     return get_token(request)
-
-
-def _reactions_of(user, message_ids) -> dict[int, set[str]]:
-    mine = {}
-    for message_id, kind in Reaction.objects.filter(user=user, message_id__in=message_ids).values_list("message_id", "kind"):
-        mine.setdefault(message_id, set()).add(kind)
-    return mine
 
 
 def _for_reader(node, my_kinds, is_new: bool):

@@ -31,7 +31,7 @@ from django.utils import timezone
 from django.utils.dates import MONTHS_3
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language, gettext, ngettext, pgettext
+from django.utils.translation import get_language, gettext, ngettext
 
 from .models import Membership
 

@@ -1,6 +1,7 @@
 """Reads of notifications and saved items shared by the pages, the API and the header badge."""
 
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 
 from communities.models import Notification, SavedItem
 
@@ -13,7 +14,11 @@ def notifications_for(user):
 
 
 def unread_count(user) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    """The header's badge on every page: in SQL, as the ORM took several times the query's own time."""
+    table = connection.ops.quote_name(Notification._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM {table} WHERE recipient_id = %s AND read_at IS NULL", [user.pk])
+        return cursor.fetchone()[0]
 
 
 def saved_items_for(user):
