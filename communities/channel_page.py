@@ -13,25 +13,21 @@ A reader with more than LATEST_REPLIES_SHOWN new replies in a thread sees those 
 before. Opening the page moves their read marker, so the next visit is a shared one again.
 """
 
-import hashlib
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
+from django.middleware.csrf import get_token
 from django.utils.translation import get_language
 
 from . import selectors
+from .memo import CSRF_SLOT, ProcessMemo, with_csrf
 from .notifications.saved import saved_ids
 from .thread_html import ThreadRenderer, relative_base, shared_fragments
 
 CACHE_SECONDS = 24 * 3600
-# In the shared HTML where each reader's CSRF token goes; derived from the secret key, so no
-# message can carry it.
-CSRF_SLOT = "csrf-" + hashlib.blake2b(settings.SECRET_KEY.encode(), digest_size=12, person=b"lk-csrf-slot").hexdigest()
 
 
 @dataclass
@@ -53,34 +49,12 @@ class ReaderPage:
     message_ids: list
 
 
-class _ProcessCache:
-    """The last few shared pages in this process: a hit skips the cache server and unpickling.
-    Keys hold the channel's version, so an entry is never out of date, only unused."""
-
-    def __init__(self, size: int = 64):
-        self.size, self.entries, self.lock = size, OrderedDict(), threading.Lock()
-
-    def get(self, key):
-        with self.lock:
-            page = self.entries.get(key)
-            if page is not None:
-                self.entries.move_to_end(key)
-            return page
-
-    def put(self, key, page) -> None:
-        with self.lock:
-            self.entries[key] = page
-            while len(self.entries) > self.size:
-                self.entries.popitem(last=False)
-
-
-_recent = _ProcessCache()
+_recent = ProcessMemo(size=64)  # a hit skips the cache server and unpickling
 
 
 def clear_process_cache() -> None:
     """Forget this process's shared pages (tests; the cache server's are cleared with the cache)."""
-    with _recent.lock:
-        _recent.entries.clear()
+    _recent.clear()
 
 
 def _context(request, *, channel_url, member_base, can_post, is_facilitator, user=None, saved=frozenset()):
@@ -164,15 +138,9 @@ def reader_page(request, channel, *, cursor, last_read: int, channel_url, member
     first_new = _first_new(shared, last_read, user.pk)
     if first_new is not None:
         parts[first_new[0]] = renderer.new_marker()
-    html = "".join(parts).replace(CSRF_SLOT, _csrf(request))
+    html = with_csrf("".join(parts), request)
     return ReaderPage(html=mark_safe(html), snapshot=shared.snapshot, next_cursor=shared.next_cursor,
                       first_new_message_id=first_new and first_new[1], message_ids=ids)
-
-
-def _csrf(request) -> str:
-    from django.middleware.csrf import get_token
-
-    return get_token(request)
 
 
 def _for_reader(node, my_kinds, is_new: bool):
@@ -195,6 +163,6 @@ def _own_page(request, channel, *, cursor, last_read, context) -> ReaderPage:
     page = selectors.channel_threads(request.user, channel, cursor=cursor, last_read=last_read)
     ids = [node.message.pk for thread in page.threads for node in thread.nodes]
     saved = saved_ids(request.user, "message", ids)
-    renderer = ThreadRenderer({**context, "user": request.user, "saved_ids": saved, "csrf_token": _csrf(request)})
+    renderer = ThreadRenderer({**context, "user": request.user, "saved_ids": saved, "csrf_token": get_token(request)})
     return ReaderPage(html=renderer.render(page.threads, new_marker=True), snapshot=page.snapshot,
                       next_cursor=page.next_cursor, first_new_message_id=page.first_new_message_id, message_ids=ids)

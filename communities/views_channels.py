@@ -34,6 +34,8 @@ def message_urls(channel) -> dict:
 
 
 def _base_context(circle, membership, channel, channels):
+    is_facilitator = membership.role == Membership.Role.FACILITATOR
+    can_post = permissions.can_post_in_channel_of(membership, channel)
     return {
         # When the page's messages were read, for the live client's `changes_since`
         # (consumers.py; a margin there covers the few ms between the reads and this).
@@ -43,8 +45,11 @@ def _base_context(circle, membership, channel, channels):
         "membership": membership,
         "channel": channel,
         "channels": [c for c in channels if not c.archived or c.pk == channel.pk],
-        "is_facilitator": membership.role == Membership.Role.FACILITATOR,
-        "can_post": permissions.can_post_in_channel_of(membership, channel),
+        "is_facilitator": is_facilitator,
+        "can_post": can_post,
+        # What the channel's header, breadcrumbs and new-thread form show ({% memo %} keys on it).
+        "frame": (circle.pk, circle.slug, circle.name, channel.pk, channel.slug, channel.name, channel.topic,
+                  channel.locked, channel.archived, is_facilitator, can_post),
     }
 
 

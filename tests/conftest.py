@@ -41,9 +41,11 @@ def _fresh_cache_and_media(settings, tmp_path):
     storages["private"] = {**storages["private"], "OPTIONS": {"location": tmp_path / "private", "base_url": None}}
     settings.STORAGES = storages
     from communities.channel_page import clear_process_cache
+    from communities.templatetags import lk_memo
 
     cache.clear()
     clear_process_cache()
+    lk_memo.clear()
     yield
     cache.clear()
 
