@@ -3,7 +3,8 @@
 Most of a channel page is the same for everyone who may post there: the messages, their
 authors, times, reaction counts and the structure of the threads. That part is built once per
 version of the channel (Channel.content_version, communities/content_versions.py) and kept in
-the cache as a list of HTML parts, one part per message, rendered for a reader who wrote,
+the cache (one entry per page, tagged with the version it shows; the last few also in the
+process) as a list of HTML parts, one part per message, rendered for a reader who wrote,
 reacted to and saved none of them and has seen them all. Per request only the reader's own
 messages, reactions, saved messages and messages new to them are rendered again (two queries:
 their reactions and saved items on the page), and the CSRF token is put in.
@@ -27,7 +28,7 @@ from .memo import CSRF_SLOT, ProcessMemo, with_csrf
 from .notifications.saved import saved_ids
 from .thread_html import ThreadRenderer, relative_base, shared_fragments
 
-CACHE_SECONDS = 24 * 3600
+CACHE_SECONDS = 7 * 24 * 3600
 
 
 @dataclass
@@ -38,6 +39,7 @@ class SharedPage:
     newest_left_out: dict  # root id -> id of the newest reply the shared page leaves out
     snapshot: int
     next_cursor: str | None
+    version: int  # the channel's content_version it shows
 
 
 @dataclass
@@ -63,11 +65,12 @@ def _context(request, *, channel_url, member_base, can_post, is_facilitator, use
 
 
 def _shared_key(channel, cursor, base, can_post, is_facilitator) -> str:
+    """One entry per channel page and kind of reader; the entry says which version it shows."""
     language = get_language() or settings.LANGUAGE_CODE
     # The creation time tells this channel from one with the same id in another database
     # (a database made anew next to a cache server that kept its entries; a test's rolled back one).
     created = int(channel.created_at.timestamp() * 1_000_000)
-    return (f"lk-channel-page:1:{channel.pk}.{created}:{channel.content_version}:{cursor or '-'}:{language}:"
+    return (f"lk-channel-page:2:{channel.pk}.{created}:{cursor or '-'}:{language}:"
             f"{timezone.get_current_timezone_name()}:{base}:{can_post:d}{is_facilitator:d}")
 
 
@@ -91,7 +94,7 @@ def _build_shared(channel, cursor, context) -> SharedPage:
             messages[node.message.pk] = (offset + slots[node.message.pk], _detached(node), thread.root.pk,
                                          fragments[node.message.pk])
     return SharedPage(parts=parts, messages=messages, threads=thread_index, newest_left_out=newest_left_out,
-                      snapshot=found.snapshot, next_cursor=found.next_cursor)
+                      snapshot=found.snapshot, next_cursor=found.next_cursor, version=channel.content_version)
 
 
 def _detached(node):
@@ -106,13 +109,18 @@ def _detached(node):
 
 
 def shared_page(request, channel, *, cursor, context) -> SharedPage:
+    """The shared HTML of this version of the page: from this process, else from the cache
+    server (one entry per page, so old versions take no room), else built and stored."""
     base = relative_base(request, context["channel_url"])
     key = _shared_key(channel, cursor, base, context["can_post"], context["is_facilitator"])
-    page = _recent.get(key) or cache.get(key)
+    version = channel.content_version
+    page = _recent.get((key, version))
     if page is None:
-        page = _build_shared(channel, cursor, context)
-        cache.set(key, page, CACHE_SECONDS)
-    _recent.put(key, page)
+        page = cache.get(key)
+        if page is None or page.version != version:
+            page = _build_shared(channel, cursor, context)
+            cache.set(key, page, CACHE_SECONDS)
+        _recent.put((key, version), page)
     return page
 
 

@@ -37,6 +37,14 @@ class Channel(models.Model):
 
         return reverse("communities:channel", args=[self.circle.slug, self.slug])
 
+    def save(self, *args, **kwargs):
+        # A full save of a channel read before a change elsewhere must not put its older
+        # content_version back: the version only goes up, through content_versions.py.
+        if self.pk is not None and not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [f.name for f in self._meta.concrete_fields
+                                       if not f.primary_key and f.name != "content_version"]
+        super().save(*args, **kwargs)
+
 
 class Message(models.Model):
     """A post in a channel. `thread` is the root message; roots have thread == None.
