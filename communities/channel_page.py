@@ -20,7 +20,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
+from django.http import HttpResponse
 from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
 from django.utils.translation import get_language
 
 from . import selectors
@@ -52,6 +54,10 @@ class ReaderPage:
 
 
 _recent = ProcessMemo(size=64)  # a hit skips the cache server and unpickling
+
+
+# Where the threads go in the rendered page (`respond`).
+THREADS_SLOT = mark_safe(f"<!--lk-threads-{CSRF_SLOT.removeprefix('csrf-')}-->")
 
 
 def clear_process_cache() -> None:
@@ -174,3 +180,11 @@ def _own_page(request, channel, *, cursor, last_read, context) -> ReaderPage:
     renderer = ThreadRenderer({**context, "user": request.user, "saved_ids": saved, "csrf_token": get_token(request)})
     return ReaderPage(html=renderer.render(page.threads, new_marker=True), snapshot=page.snapshot,
                       next_cursor=page.next_cursor, first_new_message_id=page.first_new_message_id, message_ids=ids)
+
+
+def respond(request, template: str, context: dict, page: ReaderPage, **kwargs) -> HttpResponse:
+    """The page rendered with the threads put in afterwards: the template engine would copy their
+    140 KB once for every block and include around them."""
+    html = render_to_string(template, {**context, "page": replace(page, html=THREADS_SLOT)}, request)
+    before, _slot, after = html.partition(THREADS_SLOT)
+    return HttpResponse("".join((before, page.html, after)), **kwargs)

@@ -91,7 +91,7 @@ def channel_detail(request, circle, membership, channel_slug):
     # "Older threads" with htmx: only the next page's threads and link, put in place of the link.
     older_in_place = bool(request.htmx) and cursor is not None and request.method == "GET"
     template = "communities/includes/channel_threads.html" if older_in_place else "communities/channel.html"
-    response = render(request, template, context, status=200)
+    response = channel_page.respond(request, template, context, page)
     patch_vary_headers(response, ["HX-Request"])
     return response
 
