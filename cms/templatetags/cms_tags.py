@@ -1,10 +1,14 @@
+import time
+
 from django import template
 from django.conf import settings
-from django.template import Variable
+from django.core.cache import cache
 from django.utils import translation
-from wagtail.templatetags.wagtail_cache import WagtailPageCacheNode
+from django.utils.safestring import mark_safe
+from wagtail.models import PAGE_TEMPLATE_VAR, Site
 
 from cms import page_cache
+from cms.local_memo import LocalMemo
 from cms.navigation import site_chrome, translations_in_active_language
 
 register = template.Library()
@@ -80,27 +84,42 @@ def same_day(start, end) -> bool:
     return timezone.localtime(start).date() == timezone.localtime(end).date()
 
 
-class PageFragmentNode(WagtailPageCacheNode):
-    """Wagtail's page fragment cache (never in a preview; keyed on the page's revision and the
-    site) that also keys on the language and the page cache's generation, so anything published
-    shows at once, and lives PAGE_CACHE_SECONDS at most, for what changes with time alone (an
-    event that has passed). The CSRF token of a form inside is stored as a placeholder and each
-    visitor gets their own."""
+class PageFragmentNode(template.Node):
+    """A part of a page that is the same for every visitor, rendered once per page revision, site,
+    language and page cache generation (so anything published shows at once) and kept
+    PAGE_CACHE_SECONDS at most, for what changes with time alone (an event that has passed): in
+    the shared cache, and in the process's memory until the same moment. Never in a preview.
+    The CSRF token of a form inside is kept as a placeholder and each visitor gets their own."""
+
+    def __init__(self, nodelist, name: str):
+        self.nodelist = nodelist
+        self.name = name
 
     def render(self, context):
-        generation = page_cache.generation_for(context.get("request"))
-        if generation is None:
+        request = context.get("request")
+        generation = page_cache.generation_for(request)
+        page = context.get(PAGE_TEMPLATE_VAR)
+        if generation is None or page is None or getattr(request, "is_preview", False):
             return self.nodelist.render(context)
-        with context.update({
-            "lk_fragment_seconds": settings.PAGE_CACHE_SECONDS,
-            "lk_generation": generation,
-            "lk_language": translation.get_language(),
-            "csrf_token": CSRF_PLACEHOLDER,
-        }):
-            html = super().render(context)
+        site = Site.find_for_request(request)
+        key = f"cms:fragment:{self.name}:{generation}:{translation.get_language()}:{page.cache_key}:{site.pk if site else ''}"
+        html = _fragments.get(key) or self._from_shared_cache(key, context)
         if CSRF_PLACEHOLDER in html:
             html = html.replace(CSRF_PLACEHOLDER, str(context.get("csrf_token", "")))
-        return html
+        return mark_safe(html)
+
+    def _from_shared_cache(self, key: str, context) -> str:
+        entry = cache.get(key)
+        if entry is None:
+            with context.update({"csrf_token": CSRF_PLACEHOLDER}):
+                html = self.nodelist.render(context)
+            entry = {"html": str(html), "until": time.time() + settings.PAGE_CACHE_SECONDS}
+            cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
+        _fragments.set(key, entry["html"], until=entry["until"])
+        return entry["html"]
+
+
+_fragments = LocalMemo(max_entries=200)
 
 
 @register.tag
@@ -112,6 +131,4 @@ def pagefragment(parser, token):
         raise template.TemplateSyntaxError("pagefragment takes one argument, the fragment's name")
     nodelist = parser.parse(("endpagefragment",))
     parser.delete_first_token()
-    return PageFragmentNode(
-        nodelist, Variable("lk_fragment_seconds"), name.strip("\"'"), [Variable("lk_generation"), Variable("lk_language")], None
-    )
+    return PageFragmentNode(nodelist, name.strip("\"'"))
