@@ -4,10 +4,11 @@ from django import template
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import translation
+from django.urls import get_script_prefix
 from django.utils.safestring import mark_safe
 from wagtail.models import PAGE_TEMPLATE_VAR, Site
 
-from cms import page_cache
+from cms import generations, page_cache
 from cms.local_memo import LocalMemo
 from cms.navigation import site_chrome, translations_in_active_language
 
@@ -132,3 +133,55 @@ def pagefragment(parser, token):
     nodelist = parser.parse(("endpagefragment",))
     parser.delete_first_token()
     return PageFragmentNode(nodelist, name.strip("\"'"))
+
+
+class AnonymousChromeNode(template.Node):
+    """Header or footer as anonymous visitors see it: the same for all of them on one address, in
+    one language, until the menu or anything pages show changes. Rendered once per process and
+    kept in its memory under the generations (cms.generations), with the CSRF token as a
+    placeholder; a signed-in visitor's is rendered every time."""
+
+    def __init__(self, nodelist, name: str):
+        self.nodelist = nodelist
+        self.name = name
+
+    def render(self, context):
+        request = context.get("request")
+        if request is None or "csrf_token" not in context or _signed_in(context, request):
+            return self.nodelist.render(context)
+        key = self._key(request)
+        html = _chrome.get(key)
+        if html is None:
+            with context.update({"csrf_token": CSRF_PLACEHOLDER}):
+                html = str(self.nodelist.render(context))
+            _chrome.set(key, html)
+        if CSRF_PLACEHOLDER in html:
+            html = html.replace(CSRF_PLACEHOLDER, str(context["csrf_token"]))
+        return mark_safe(html)
+
+    def _key(self, request) -> tuple:
+        pages, chrome = generations.of_request(request)
+        return (self.name, pages, chrome, translation.get_language(), request.get_host(), get_script_prefix(),
+                request.get_full_path())
+
+
+def _signed_in(context, request) -> bool:
+    user = context.get("user")
+    request_user = getattr(request, "user", None)
+    return any(u is not None and u.is_authenticated for u in (user, request_user))
+
+
+_chrome = LocalMemo(max_entries=1000)
+
+
+@register.tag
+def anonymouschrome(parser, token):
+    """{% anonymouschrome "name" %}…{% endanonymouschrome %}: the site's header or footer, which
+    for anonymous visitors depends only on the address, the language, the menu and the CSRF token."""
+    try:
+        _, name = token.split_contents()
+    except ValueError:
+        raise template.TemplateSyntaxError("anonymouschrome takes one argument, the part's name")
+    nodelist = parser.parse(("endanonymouschrome",))
+    parser.delete_first_token()
+    return AnonymousChromeNode(nodelist, name.strip("\"'"))
