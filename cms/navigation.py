@@ -2,34 +2,39 @@
 
 The cache key carries a generation number that page publishing, moving, deleting and the
 website settings bump (cms.signals), so an editor's change shows at once; in between, the
-header and footer cost no queries.
+header and footer cost no queries, and (kept in the process's memory as well) no round trip
+to the cache but the one that reads the generations (cms.generations).
 """
 
 from django.core.cache import cache
 from django.utils import translation
 from wagtail.models import Locale, Page, Site
 
-GENERATION_KEY = "cms:chrome:generation"
+from . import generations
+from .local_memo import LocalMemo
+
+GENERATION_KEY = generations.CHROME_KEY
 TIMEOUT = 60 * 60
+_memo = LocalMemo(max_entries=100)
 
 
 def invalidate() -> None:
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        cache.set(GENERATION_KEY, 2, None)
-
-
-def _generation() -> int:
-    return cache.get_or_set(GENERATION_KEY, 1, None)
+    generations.bump(GENERATION_KEY)
 
 
 def site_chrome(request) -> dict:
-    key = f"cms:chrome:{_generation()}:{request.get_host()}:{translation.get_language()}"
-    chrome = cache.get(key)
+    """Shared by every request of this generation, host and language: not to be changed."""
+    key = f"cms:chrome:{generations.of_request(request).chrome}:{request.get_host()}:{translation.get_language()}"
+    chrome = _memo.get(key)
     if chrome is None:
-        chrome = _build(request)
-        cache.set(key, chrome, TIMEOUT)
+        chrome = cache.get(key)
+        if chrome is None:
+            chrome = _build(request)
+            cache.set(key, chrome, TIMEOUT)
+            # Building may have changed the generation (the site's settings are made on first
+            # use): the rest of this request reads it again.
+            generations.forget(request)
+        _memo.set(key, chrome)
     return chrome
 
 

@@ -41,8 +41,10 @@ from django.utils import translation
 from django.utils.cache import cc_delim_re
 from django.utils.encoding import iri_to_uri
 
+from . import generations
+
 logger = logging.getLogger(__name__)
-GENERATION_KEY = "cms:pages:generation"
+GENERATION_KEY = generations.PAGES_KEY
 CSRF_FIELD = re.compile(rb'(name="csrfmiddlewaretoken" value=")[A-Za-z0-9]{64}(")')
 PLACEHOLDER = b"\x00lk-csrf\x00"
 KNOWN_VARY = {"cookie", "accept-language"}
@@ -62,20 +64,7 @@ def invalidate() -> None:
 
 
 def _bump() -> None:
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        cache.set(GENERATION_KEY, 2, None)
-
-
-def _generation() -> int:
-    return cache.get_or_set(GENERATION_KEY, 1, None)
-
-
-def generation() -> int:
-    """For other caches of what pages show (cms.page_routes): what is kept under an older
-    generation is never used."""
-    return _generation()
+    generations.bump(GENERATION_KEY)
 
 
 # Models whose rows anonymous visitors never see on a page, or that pages write while rendering.
@@ -98,10 +87,11 @@ def mark_page(page, request) -> None:
     """before_serve_page hook: this response is a Wagtail page. A page with view restrictions
     (password, login, groups) is answered with never-cache headers by Wagtail's
     check_view_restrictions, whatever the visitor, so it is never stored. The generation is
-    read before rendering: a change made during it makes the entry old."""
+    read before rendering (once per request, cms.generations): a change made during it makes the
+    entry old."""
     if enabled() and request.method == "GET":
         try:
-            request._lk_page_cache = _generation()
+            request._lk_page_cache = generations.of_request(request).pages
         except Exception:  # an unreachable cache: the page is served, just not stored
             logger.warning("page cache unreachable", exc_info=True)
 

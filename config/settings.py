@@ -377,10 +377,11 @@ STORAGES = {
         "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
     },
     "staticfiles": {
+        # Django's and whitenoise's storages, each file's URL worked out once (config/storage.py).
         "BACKEND": (
-            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            "config.storage.StaticFilesStorageURLsOnce"
             if DEBUG or TESTING
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "config.storage.CompressedManifestStaticFilesStorageURLsOnce"
         )
     },
 }

@@ -14,6 +14,9 @@ from communities.asyncapi import asyncapi_json
 from config.api import api_path_not_found
 
 urlpatterns = [
+    # The home page, the most visited, first: each pattern tried before costs it a match. The
+    # same view as Wagtail's pattern at the end.
+    re_path(r"^$", page_routes.serve, {"path": ""}),
     path("django-admin/", admin.site.urls),
     # The Wagtail admin signs in through the same rate-limited allauth login as the site.
     path("cms/login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),

@@ -42,7 +42,7 @@ class BasePage(Page):
 
     def get_view_restrictions(self):
         if self.known_unrestricted:
-            return PageViewRestriction.objects.none()
+            return _no_restrictions()
         return super().get_view_restrictions()
 
     def route(self, request, path_components):
@@ -54,3 +54,11 @@ class BasePage(Page):
             if not path_components or self.original is self:
                 raise
             return self.original.route(request, path_components)
+
+
+def _no_restrictions():
+    """An empty queryset already evaluated: Wagtail's check on every page served iterates it, and
+    an unevaluated none() still goes through the query compiler each time."""
+    restrictions = PageViewRestriction.objects.none()
+    restrictions._result_cache = []
+    return restrictions

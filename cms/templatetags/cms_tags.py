@@ -1,10 +1,15 @@
+import time
+
 from django import template
 from django.conf import settings
-from django.template import Variable
+from django.core.cache import cache
 from django.utils import translation
-from wagtail.templatetags.wagtail_cache import WagtailPageCacheNode
+from django.urls import get_script_prefix
+from django.utils.safestring import mark_safe
+from wagtail.models import PAGE_TEMPLATE_VAR, Site
 
-from cms import page_cache
+from cms import generations, page_cache
+from cms.local_memo import LocalMemo
 from cms.navigation import site_chrome, translations_in_active_language
 
 register = template.Library()
@@ -80,27 +85,42 @@ def same_day(start, end) -> bool:
     return timezone.localtime(start).date() == timezone.localtime(end).date()
 
 
-class PageFragmentNode(WagtailPageCacheNode):
-    """Wagtail's page fragment cache (never in a preview; keyed on the page's revision and the
-    site) that also keys on the language and the page cache's generation, so anything published
-    shows at once, and lives PAGE_CACHE_SECONDS at most, for what changes with time alone (an
-    event that has passed). The CSRF token of a form inside is stored as a placeholder and each
-    visitor gets their own."""
+class PageFragmentNode(template.Node):
+    """A part of a page that is the same for every visitor, rendered once per page revision, site,
+    language and page cache generation (so anything published shows at once) and kept
+    PAGE_CACHE_SECONDS at most, for what changes with time alone (an event that has passed): in
+    the shared cache, and in the process's memory until the same moment. Never in a preview.
+    The CSRF token of a form inside is kept as a placeholder and each visitor gets their own."""
+
+    def __init__(self, nodelist, name: str):
+        self.nodelist = nodelist
+        self.name = name
 
     def render(self, context):
-        generation = page_cache.generation_for(context.get("request"))
-        if generation is None:
+        request = context.get("request")
+        generation = page_cache.generation_for(request)
+        page = context.get(PAGE_TEMPLATE_VAR)
+        if generation is None or page is None or getattr(request, "is_preview", False):
             return self.nodelist.render(context)
-        with context.update({
-            "lk_fragment_seconds": settings.PAGE_CACHE_SECONDS,
-            "lk_generation": generation,
-            "lk_language": translation.get_language(),
-            "csrf_token": CSRF_PLACEHOLDER,
-        }):
-            html = super().render(context)
+        site = Site.find_for_request(request)
+        key = f"cms:fragment:{self.name}:{generation}:{translation.get_language()}:{page.cache_key}:{site.pk if site else ''}"
+        html = _fragments.get(key) or self._from_shared_cache(key, context)
         if CSRF_PLACEHOLDER in html:
             html = html.replace(CSRF_PLACEHOLDER, str(context.get("csrf_token", "")))
-        return html
+        return mark_safe(html)
+
+    def _from_shared_cache(self, key: str, context) -> str:
+        entry = cache.get(key)
+        if entry is None:
+            with context.update({"csrf_token": CSRF_PLACEHOLDER}):
+                html = self.nodelist.render(context)
+            entry = {"html": str(html), "until": time.time() + settings.PAGE_CACHE_SECONDS}
+            cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
+        _fragments.set(key, entry["html"], until=entry["until"])
+        return entry["html"]
+
+
+_fragments = LocalMemo(max_entries=200)
 
 
 @register.tag
@@ -112,6 +132,56 @@ def pagefragment(parser, token):
         raise template.TemplateSyntaxError("pagefragment takes one argument, the fragment's name")
     nodelist = parser.parse(("endpagefragment",))
     parser.delete_first_token()
-    return PageFragmentNode(
-        nodelist, Variable("lk_fragment_seconds"), name.strip("\"'"), [Variable("lk_generation"), Variable("lk_language")], None
-    )
+    return PageFragmentNode(nodelist, name.strip("\"'"))
+
+
+class AnonymousChromeNode(template.Node):
+    """Header or footer as anonymous visitors see it: the same for all of them on one address, in
+    one language, until the menu or anything pages show changes. Rendered once per process and
+    kept in its memory under the generations (cms.generations), with the CSRF token as a
+    placeholder; a signed-in visitor's is rendered every time."""
+
+    def __init__(self, nodelist, name: str):
+        self.nodelist = nodelist
+        self.name = name
+
+    def render(self, context):
+        request = context.get("request")
+        if request is None or "csrf_token" not in context or _signed_in(context, request):
+            return self.nodelist.render(context)
+        key = self._key(request)
+        html = _chrome.get(key)
+        if html is None:
+            with context.update({"csrf_token": CSRF_PLACEHOLDER}):
+                html = str(self.nodelist.render(context))
+            _chrome.set(key, html)
+        if CSRF_PLACEHOLDER in html:
+            html = html.replace(CSRF_PLACEHOLDER, str(context["csrf_token"]))
+        return mark_safe(html)
+
+    def _key(self, request) -> tuple:
+        pages, chrome = generations.of_request(request)
+        return (self.name, pages, chrome, translation.get_language(), request.get_host(), get_script_prefix(),
+                request.get_full_path())
+
+
+def _signed_in(context, request) -> bool:
+    user = context.get("user")
+    request_user = getattr(request, "user", None)
+    return any(u is not None and u.is_authenticated for u in (user, request_user))
+
+
+_chrome = LocalMemo(max_entries=1000)
+
+
+@register.tag
+def anonymouschrome(parser, token):
+    """{% anonymouschrome "name" %}…{% endanonymouschrome %}: the site's header or footer, which
+    for anonymous visitors depends only on the address, the language, the menu and the CSRF token."""
+    try:
+        _, name = token.split_contents()
+    except ValueError:
+        raise template.TemplateSyntaxError("anonymouschrome takes one argument, the part's name")
+    nodelist = parser.parse(("endanonymouschrome",))
+    parser.delete_first_token()
+    return AnonymousChromeNode(nodelist, name.strip("\"'"))
