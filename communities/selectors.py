@@ -109,22 +109,44 @@ def visible_circle(user, slug) -> Circle:
 
 def member_circle(user, slug) -> tuple[Circle, Membership]:
     """The circle and the user's active membership (one query); NotFound for anyone else."""
-    circle_width = len(_attnames(Circle))
+    circle, membership, _channel = _member_circle_and_channel(user, slug)
+    return circle, membership
+
+
+def member_channel(user, slug, channel_slug) -> tuple[Circle, Membership, Channel]:
+    """`member_circle` and the circle's channel, in one query."""
+    circle, membership, channel = _member_circle_and_channel(user, slug, channel_slug)
+    if channel is None:
+        raise NotFound(_("This channel does not exist."))
+    return circle, membership, channel
+
+
+def _member_circle_and_channel(user, slug, channel_slug=None):
+    widths = (len(_attnames(Circle)), len(_attnames(Membership)))
+    channel_join = (f"LEFT JOIN {_table(Channel)} ch ON ch.circle_id = c.id AND ch.slug = %s"
+                    if channel_slug is not None else "")
     rows = _rows(
-        f"SELECT {_columns(Circle, 'c')}, {_columns(Membership, 'm')} FROM {_table(Circle)} c "
+        f"SELECT {_columns(Circle, 'c')}, {_columns(Membership, 'm')}"
+        f"{', ' + _columns(Channel, 'ch') if channel_join else ''} FROM {_table(Circle)} c "
         f"LEFT JOIN {_table(Membership)} m ON m.circle_id = c.id AND m.user_id = %s AND m.state = %s "
-        "WHERE c.slug = %s",
-        [getattr(user, "pk", None), Membership.State.ACTIVE, str(slug)],
+        f"{channel_join} WHERE c.slug = %s",
+        [getattr(user, "pk", None), Membership.State.ACTIVE, *([str(channel_slug)] if channel_join else []), str(slug)],
     )
     if not rows:
         raise NotFound(_("This learning circle does not exist."))
-    circle = _instance(Circle, rows[0][:circle_width])
-    membership = _instance(Membership, rows[0][circle_width:]) if rows[0][circle_width] is not None else None
+    row = rows[0]
+    circle = _instance(Circle, row[: widths[0]])
+    membership_row = row[widths[0]: widths[0] + widths[1]]
+    membership = _instance(Membership, membership_row) if membership_row[0] is not None else None
     if getattr(user, "is_authenticated", False):
         user.__dict__.setdefault("_lk_memberships", {})[circle.pk] = membership  # for permissions.active_membership
     if membership is None:
         raise NotFound(_("This learning circle does not exist."))
-    return circle, membership
+    channel_row = row[widths[0] + widths[1]:]
+    channel = _instance(Channel, channel_row) if channel_row and channel_row[0] is not None else None
+    if channel is not None:
+        channel.circle = circle
+    return circle, membership, channel
 
 
 def circle_members(circle: Circle):

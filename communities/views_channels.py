@@ -14,7 +14,7 @@ from . import channel_page, permissions, selectors, services
 from .errors import InvalidInput, NotFound, ServiceError
 from .forms_circles import MessageForm, ReplyForm, ReportForm
 from .models import Membership, Message
-from .web import error_redirect, member_required, safe_next
+from .web import channel_member_required, error_redirect, member_required, safe_next
 
 
 def _sidebar(request, circle, channel):
@@ -60,9 +60,8 @@ def _saved_message_ids(user, threads) -> set[int]:
     return saved_ids(user, "message", [node.message.pk for thread in threads for node in thread.nodes])
 
 
-@member_required
-def channel_detail(request, circle, membership, channel_slug):
-    channel = selectors.channel_in_circle(circle, channel_slug)
+@channel_member_required
+def channel_detail(request, circle, membership, channel):
     form = MessageForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -96,9 +95,8 @@ def channel_detail(request, circle, membership, channel_slug):
     return response
 
 
-@member_required
-def thread_detail(request, circle, membership, channel_slug, message_id):
-    channel = selectors.channel_in_circle(circle, channel_slug)
+@channel_member_required
+def thread_detail(request, circle, membership, channel, message_id):
     root = selectors.thread_root(channel, message_id)
     form = ReplyForm(request.POST or None, initial={"parent": request.GET.get("antwoord") or root.pk})
     if request.method == "POST" and form.is_valid():

@@ -46,6 +46,22 @@ def member_required(view):
     return wrapper
 
 
+def channel_member_required(view):
+    """`member_required` for a channel's pages: passes `channel` too, read in the same query."""
+
+    @wraps(view)
+    def wrapper(request, slug, channel_slug, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return _anonymous(request)
+        try:
+            circle, membership, channel = selectors.member_channel(request.user, slug, channel_slug)
+            return view(request, circle, membership, channel, *args, **kwargs)
+        except NotFound as error:
+            raise Http404(error.message) from None
+
+    return wrapper
+
+
 def facilitator_required(view):
     @wraps(view)
     def wrapper(request, slug, *args, **kwargs):

@@ -135,11 +135,12 @@ def pagefragment(parser, token):
     return PageFragmentNode(nodelist, name.strip("\"'"))
 
 
-class AnonymousChromeNode(template.Node):
-    """Header or footer as anonymous visitors see it: the same for all of them on one address, in
-    one language, until the menu or anything pages show changes. Rendered once per process and
-    kept in its memory under the generations (cms.generations), with the CSRF token as a
-    placeholder; a signed-in visitor's is rendered every time."""
+class ChromeNode(template.Node):
+    """The site's header or footer: the same for every visitor of one kind on one address, in one
+    language, until the menu or anything pages show changes. An anonymous visitor's depends on
+    nothing else; a signed-in visitor's also on their number of unread notifications (the badge),
+    and it names nobody. Rendered once per process and kept in its memory under the generations
+    (cms.generations), with the CSRF token as a placeholder."""
 
     def __init__(self, nodelist, name: str):
         self.nodelist = nodelist
@@ -147,9 +148,10 @@ class AnonymousChromeNode(template.Node):
 
     def render(self, context):
         request = context.get("request")
-        if request is None or "csrf_token" not in context or _signed_in(context, request):
+        visitor = _visitor(context, request)
+        if visitor is None or "csrf_token" not in context:
             return self.nodelist.render(context)
-        key = self._key(request)
+        key = (*self._key(request), *visitor)
         html = _chrome.get(key)
         if html is None:
             with context.update({"csrf_token": CSRF_PLACEHOLDER}):
@@ -165,23 +167,28 @@ class AnonymousChromeNode(template.Node):
                 request.get_full_path())
 
 
-def _signed_in(context, request) -> bool:
-    user = context.get("user")
+def _visitor(context, request) -> tuple | None:
+    """What of the visitor the chrome shows; None: render it for them alone."""
     request_user = getattr(request, "user", None)
-    return any(u is not None and u.is_authenticated for u in (user, request_user))
+    user = context.get("user", request_user)
+    if request is None or user is not request_user:
+        return None
+    if user is None or not user.is_authenticated:
+        return ("anonymous",)
+    unread = context.get("notifications_unread")
+    return ("signed in", unread()) if callable(unread) else None
 
 
 _chrome = LocalMemo(max_entries=1000)
 
 
 @register.tag
-def anonymouschrome(parser, token):
-    """{% anonymouschrome "name" %}…{% endanonymouschrome %}: the site's header or footer, which
-    for anonymous visitors depends only on the address, the language, the menu and the CSRF token."""
+def chrome(parser, token):
+    """{% chrome "name" %}…{% endchrome %}: the site's header or footer (see ChromeNode)."""
     try:
         _, name = token.split_contents()
     except ValueError:
-        raise template.TemplateSyntaxError("anonymouschrome takes one argument, the part's name")
-    nodelist = parser.parse(("endanonymouschrome",))
+        raise template.TemplateSyntaxError("chrome takes one argument, the part's name")
+    nodelist = parser.parse(("endchrome",))
     parser.delete_first_token()
-    return AnonymousChromeNode(nodelist, name.strip("\"'"))
+    return ChromeNode(nodelist, name.strip("\"'"))

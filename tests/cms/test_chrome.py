@@ -1,5 +1,5 @@
-"""The header and footer an anonymous visitor gets are rendered once per process and kept in its
-memory (cms_tags.anonymouschrome); they must still be what that visitor should see right now."""
+"""The header and footer are rendered once per process for every kind of visitor and kept in its
+memory (cms_tags.ChromeNode); they must still be what that visitor should see right now."""
 
 import re
 
@@ -82,6 +82,37 @@ def test_a_signed_in_visitor_never_gets_the_anonymous_header_nor_leaves_theirs_b
         assert "Inloggen" not in signed_in and "Mijn profiel" in signed_in
         anonymous = get(Client(), "/?uncached")
         assert "Inloggen" in anonymous and "Mijn profiel" not in anonymous and "hamlet" not in anonymous.lower()
+
+
+def test_signed_in_members_share_a_header_with_their_own_unread_count_and_csrf_token():
+    from communities.models import Notification
+
+    first, second = UserFactory(username="anouk"), UserFactory(username="cor")
+    members = []
+    for user in (first, second):
+        member = Client(enforce_csrf_checks=True)
+        member.force_login(user)
+        members.append(member)
+    badge = re.compile(r'data-unread-count( hidden)?>(\d+)<')
+    for _ in range(2):
+        pages = [get(member, "/?uncached") for member in members]
+        assert [badge.search(html).groups() for html in pages] == [(" hidden", "0"), (" hidden", "0")]
+    Notification.objects.create(recipient=first, kind="reply", event_key="test:1", url="/")
+    pages = [get(member, "/?uncached") for member in members]
+    assert [badge.search(html).groups() for html in pages] == [(None, "1"), (" hidden", "0")]
+    tokens = [TOKEN.search(html).group(1) for html in pages]
+    assert tokens[0] != tokens[1] and all("lk-csrf" not in html for html in pages)
+    # Each member's own token signs them out; the other's does not.
+    assert members[1].post("/accounts/logout/", {"csrfmiddlewaretoken": tokens[0]}).status_code == 403
+    assert members[1].post("/accounts/logout/", {"csrfmiddlewaretoken": tokens[1]}).status_code == 302
+
+
+def test_a_signed_in_member_sees_where_they_are_in_the_header():
+    member = Client()
+    member.force_login(UserFactory(username="anouk"))
+    for _ in range(2):
+        assert '<a href="/meldingen/" class="lk-notifications-link" aria-current="page">' in get(member, "/meldingen/")
+        assert 'class="lk-notifications-link">' in get(member, "/?uncached")
 
 
 def test_after_the_cache_was_emptied_nothing_remembered_from_before_is_shown(home):

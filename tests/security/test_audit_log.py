@@ -163,4 +163,4 @@ def test_the_log_page_needs_the_same_queries_for_5_or_60_entries(client, circle,
     assert response.status_code == 200
 
 
-QUERIES = 9  # no session or usersessions write on this second GET (config.middleware.SessionActivityMiddleware)
+QUERIES = 8  # no session or usersessions write on this second GET (config.middleware.SessionActivityMiddleware); circle and membership in one
