@@ -21,12 +21,11 @@ from django.core.cache import cache
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.http import HttpResponse
-from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
 
 from . import selectors
-from .memo import CSRF_SLOT, ProcessMemo, with_csrf
+from .memo import CSRF_SLOT, ProcessMemo, csrf_token, with_csrf
 from .notifications.saved import saved_ids
 from .thread_html import ThreadRenderer, relative_base, shared_fragments
 
@@ -177,7 +176,7 @@ def _own_page(request, channel, *, cursor, last_read, context) -> ReaderPage:
     page = selectors.channel_threads(request.user, channel, cursor=cursor, last_read=last_read)
     ids = [node.message.pk for thread in page.threads for node in thread.nodes]
     saved = saved_ids(request.user, "message", ids)
-    renderer = ThreadRenderer({**context, "user": request.user, "saved_ids": saved, "csrf_token": get_token(request)})
+    renderer = ThreadRenderer({**context, "user": request.user, "saved_ids": saved, "csrf_token": csrf_token(request)})
     return ReaderPage(html=renderer.render(page.threads, new_marker=True), snapshot=page.snapshot,
                       next_cursor=page.next_cursor, first_new_message_id=page.first_new_message_id, message_ids=ids)
 

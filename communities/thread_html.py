@@ -184,7 +184,12 @@ class Controls:
 
 
 def page_labels() -> dict[str, str]:
-    """Every text of a thread, translated (and escaped) once per page."""
+    """Every text of a thread, translated (and escaped) once per language and process."""
+    return _labels(get_language())
+
+
+@lru_cache(maxsize=16)
+def _labels(language) -> dict[str, str]:
     texts = {
         "deleted_participant": gettext("deleted participant"),
         Membership.Role.EXPERT: gettext("expert"),
@@ -204,7 +209,7 @@ class ThreadRenderer:
 
     def __init__(self, context):
         self.controls = Controls(context)
-        self.labels = page_labels()
+        self.labels = page_labels()  # shared: not to be changed
         self.base = escape(self.controls.base)
         self.member_base = escape(context["member_base"])
         self._more = {}

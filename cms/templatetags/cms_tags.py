@@ -9,6 +9,7 @@ from django.utils.safestring import mark_safe
 from wagtail.models import PAGE_TEMPLATE_VAR, Site
 
 from cms import generations, page_cache
+from communities.memo import csrf_token
 from cms.local_memo import LocalMemo
 from cms.navigation import site_chrome, translations_in_active_language
 
@@ -158,7 +159,7 @@ class ChromeNode(template.Node):
                 html = str(self.nodelist.render(context))
             _chrome.set(key, html)
         if CSRF_PLACEHOLDER in html:
-            html = html.replace(CSRF_PLACEHOLDER, str(context["csrf_token"]))
+            html = html.replace(CSRF_PLACEHOLDER, csrf_token(request))
         return mark_safe(html)
 
     def _key(self, request) -> tuple:
