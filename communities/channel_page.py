@@ -35,7 +35,7 @@ CACHE_SECONDS = 7 * 24 * 3600
 @dataclass
 class SharedPage:
     parts: list  # HTML; a message's part is its default rendering, an empty part precedes each thread
-    messages: dict  # message id -> (part index, MessageNode, root id, shared fragments)
+    messages: dict  # message id -> (part index, MessageNode, root id, shared fragments, author id)
     threads: list  # (index of the empty part before the thread, its message ids in page order)
     newest_left_out: dict  # root id -> id of the newest reply the shared page leaves out
     snapshot: int
@@ -75,7 +75,7 @@ def _shared_key(channel, cursor, base, can_post, is_facilitator) -> str:
     # The creation time tells this channel from one with the same id in another database
     # (a database made anew next to a cache server that kept its entries; a test's rolled back one).
     created = int(channel.created_at.timestamp() * 1_000_000)
-    return (f"lk-channel-page:2:{channel.pk}.{created}:{cursor or '-'}:{language}:"
+    return (f"lk-channel-page:3:{channel.pk}.{created}:{cursor or '-'}:{language}:"
             f"{timezone.get_current_timezone_name()}:{base}:{can_post:d}{is_facilitator:d}")
 
 
@@ -97,7 +97,7 @@ def _build_shared(channel, cursor, context) -> SharedPage:
         parts.extend(renderer.thread_parts(thread, fragments, slots))
         for node in thread.nodes:
             messages[node.message.pk] = (offset + slots[node.message.pk], _detached(node), thread.root.pk,
-                                         fragments[node.message.pk])
+                                         fragments[node.message.pk], node.message.author_id)
     return SharedPage(parts=parts, messages=messages, threads=thread_index, newest_left_out=newest_left_out,
                       snapshot=found.snapshot, next_cursor=found.next_cursor, version=channel.content_version)
 
@@ -141,14 +141,15 @@ def reader_page(request, channel, *, cursor, last_read: int, channel_url, member
     reactions, saved = selectors.reader_marks(user, ids)
     parts = list(shared.parts)
     renderer = None
-    for message_id, (index, node, root_id, fragments) in shared.messages.items():
-        is_new = bool(last_read) and message_id > last_read and node.message.author_id != user.pk
-        if is_new or message_id in reactions or message_id in saved or node.message.author_id == user.pk:
+    me = user.pk
+    for message_id, (index, node, root_id, fragments, author_id) in shared.messages.items():
+        is_new = bool(last_read) and message_id > last_read and author_id != me
+        if is_new or author_id == me or message_id in reactions or message_id in saved:
             if renderer is None:
                 renderer = ThreadRenderer({**context, "user": user, "saved_ids": saved})
             node = _for_reader(node, reactions.get(message_id, ()), is_new)
             parts[index] = renderer.message(node, root_id, fragments)
-    first_new = _first_new(shared, last_read, user.pk)
+    first_new = _first_new(shared, last_read, me)
     if first_new is not None:
         parts[first_new[0]] = renderer.new_marker()
     html = with_csrf("".join(parts), request)
@@ -167,7 +168,7 @@ def _first_new(shared, last_read, user_id) -> tuple[int, int] | None:
         return None
     for marker_index, message_ids in shared.threads:
         for message_id in message_ids:
-            if message_id > last_read and shared.messages[message_id][1].message.author_id != user_id:
+            if message_id > last_read and shared.messages[message_id][4] != user_id:
                 return marker_index, message_id
     return None
 
