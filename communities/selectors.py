@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from . import permissions
 from .errors import InvalidInput, NotFound
-from .models import Channel, Circle, Membership, Message, Profile, Reaction, ReadMarker, SavedItem
+from .models import Channel, Circle, Membership, Message, Notification, Profile, Reaction, ReadMarker, SavedItem
 
 MAX_NESTING = 3  # deeper replies are shown flat, with "in reply to"
 THREADS_PER_PAGE = 25  # the newest threads; "Older threads" loads the next ones (htmx: in place)
@@ -109,44 +109,77 @@ def visible_circle(user, slug) -> Circle:
 
 def member_circle(user, slug) -> tuple[Circle, Membership]:
     """The circle and the user's active membership (one query); NotFound for anyone else."""
-    circle, membership, _channel = _member_circle_and_channel(user, slug)
-    return circle, membership
+    return _member_circle(user, slug)
 
 
-def member_channel(user, slug, channel_slug) -> tuple[Circle, Membership, Channel]:
-    """`member_circle` and the circle's channel, in one query."""
-    circle, membership, channel = _member_circle_and_channel(user, slug, channel_slug)
-    if channel is None:
-        raise NotFound(_("This channel does not exist."))
-    return circle, membership, channel
+@dataclass
+class ChannelFrame:
+    """What every page of a channel needs before its messages, read in one query."""
+
+    circle: Circle
+    membership: Membership
+    channel: Channel
+    channels: list  # the circle's channels, with `last_read` and `unread` (channels_with_unread)
+    unread_notifications: int  # the header's badge
 
 
-def _member_circle_and_channel(user, slug, channel_slug=None):
-    widths = (len(_attnames(Circle)), len(_attnames(Membership)))
-    channel_join = (f"LEFT JOIN {_table(Channel)} ch ON ch.circle_id = c.id AND ch.slug = %s"
-                    if channel_slug is not None else "")
+def channel_frame(user, slug, channel_slug) -> ChannelFrame:
+    """The circle with the user's active membership, its channels with their unread counts, the
+    requested channel and the user's unread notifications. NotFound for anyone but a member."""
+    widths = [len(_attnames(model)) for model in (Circle, Membership, Channel)]
     rows = _rows(
-        f"SELECT {_columns(Circle, 'c')}, {_columns(Membership, 'm')}"
-        f"{', ' + _columns(Channel, 'ch') if channel_join else ''} FROM {_table(Circle)} c "
+        f"SELECT {_columns(Circle, 'c')}, {_columns(Membership, 'm')}, {_columns(Channel, 'ch')}, "
+        f"COALESCE(r.last_read_message_id, 0), {_UNREAD_IN_CHANNEL}, "
+        f"(SELECT COUNT(*) FROM {_table(Notification)} n WHERE n.recipient_id = %s AND n.read_at IS NULL) "
+        f"FROM {_table(Circle)} c "
         f"LEFT JOIN {_table(Membership)} m ON m.circle_id = c.id AND m.user_id = %s AND m.state = %s "
-        f"{channel_join} WHERE c.slug = %s",
-        [getattr(user, "pk", None), Membership.State.ACTIVE, *([str(channel_slug)] if channel_join else []), str(slug)],
+        f"LEFT JOIN {_table(Channel)} ch ON ch.circle_id = c.id "
+        f"LEFT JOIN {_table(ReadMarker)} r ON r.channel_id = ch.id AND r.user_id = %s "
+        "WHERE c.slug = %s ORDER BY ch.archived, ch.name",
+        [user.pk, user.pk, user.pk, Membership.State.ACTIVE, user.pk, str(slug)],
+    )
+    if not rows or rows[0][widths[0]] is None:
+        _remember_membership(user, _instance(Circle, rows[0][: widths[0]]) if rows else None, None)
+        raise NotFound(_("This learning circle does not exist."))
+    circle = _instance(Circle, rows[0][: widths[0]])
+    membership = _instance(Membership, rows[0][widths[0]: widths[0] + widths[1]])
+    _remember_membership(user, circle, membership)
+    channels = []
+    for row in rows:
+        values = row[widths[0] + widths[1]: sum(widths)]
+        if values[0] is not None:
+            channel = _instance(Channel, values)
+            channel.circle, channel.last_read, channel.unread = circle, row[-3], row[-2]
+            channels.append(channel)
+    current = next((channel for channel in channels if channel.slug == str(channel_slug)), None)
+    if current is None:
+        raise NotFound(_("This channel does not exist."))
+    return ChannelFrame(circle=circle, membership=membership, channel=current, channels=channels,
+                        unread_notifications=rows[0][-1])
+
+
+def _remember_membership(user, circle, membership) -> None:
+    """For permissions.active_membership, which would otherwise ask again."""
+    if circle is not None and getattr(user, "is_authenticated", False):
+        user.__dict__.setdefault("_lk_memberships", {})[circle.pk] = membership
+
+
+def _member_circle(user, slug):
+    width = len(_attnames(Circle))
+    rows = _rows(
+        f"SELECT {_columns(Circle, 'c')}, {_columns(Membership, 'm')} FROM {_table(Circle)} c "
+        f"LEFT JOIN {_table(Membership)} m ON m.circle_id = c.id AND m.user_id = %s AND m.state = %s "
+        "WHERE c.slug = %s",
+        [getattr(user, "pk", None), Membership.State.ACTIVE, str(slug)],
     )
     if not rows:
         raise NotFound(_("This learning circle does not exist."))
-    row = rows[0]
-    circle = _instance(Circle, row[: widths[0]])
-    membership_row = row[widths[0]: widths[0] + widths[1]]
-    membership = _instance(Membership, membership_row) if membership_row[0] is not None else None
-    if getattr(user, "is_authenticated", False):
-        user.__dict__.setdefault("_lk_memberships", {})[circle.pk] = membership  # for permissions.active_membership
+    circle = _instance(Circle, rows[0][:width])
+    membership = _instance(Membership, rows[0][width:]) if rows[0][width] is not None else None
+    _remember_membership(user, circle, membership)
     if membership is None:
         raise NotFound(_("This learning circle does not exist."))
-    channel_row = row[widths[0] + widths[1]:]
-    channel = _instance(Channel, channel_row) if channel_row and channel_row[0] is not None else None
-    if channel is not None:
-        channel.circle = circle
-    return circle, membership, channel
+    return circle, membership
 
 
 def circle_members(circle: Circle):
@@ -175,15 +208,20 @@ def pending_requests(circle: Circle):
 # --- Channels ---------------------------------------------------------------------------
 
 
+# Messages of others after the reader's marker `r`, in channel `ch` (parameter: the reader's id).
+_UNREAD_IN_CHANNEL = (
+    f"(SELECT COUNT(*) FROM {Message._meta.db_table} um WHERE um.channel_id = ch.id "
+    "AND um.id > COALESCE(r.last_read_message_id, 0) AND um.deleted_at IS NULL AND um.hidden_at IS NULL "
+    "AND (um.author_id IS NULL OR um.author_id <> %s))"
+)
+
+
 def channels_with_unread(user, circle: Circle, *, include_archived: bool = True) -> list[Channel]:
     """The circle's channels, each with `last_read` and `unread` (messages of others after it)."""
     rows = _rows(
-        f"SELECT {_columns(Channel, 'c')}, COALESCE(r.last_read_message_id, 0), "
-        f"(SELECT COUNT(*) FROM {_table(Message)} m WHERE m.channel_id = c.id "
-        "AND m.id > COALESCE(r.last_read_message_id, 0) AND m.deleted_at IS NULL AND m.hidden_at IS NULL "
-        "AND (m.author_id IS NULL OR m.author_id <> %s)) "
-        f"FROM {_table(Channel)} c LEFT JOIN {_table(ReadMarker)} r ON r.channel_id = c.id AND r.user_id = %s "
-        f"WHERE c.circle_id = %s{'' if include_archived else ' AND NOT c.archived'} ORDER BY c.archived, c.name",
+        f"SELECT {_columns(Channel, 'ch')}, COALESCE(r.last_read_message_id, 0), {_UNREAD_IN_CHANNEL} "
+        f"FROM {_table(Channel)} ch LEFT JOIN {_table(ReadMarker)} r ON r.channel_id = ch.id AND r.user_id = %s "
+        f"WHERE ch.circle_id = %s{'' if include_archived else ' AND NOT ch.archived'} ORDER BY ch.archived, ch.name",
         [user.pk, user.pk, circle.pk],
     )
     channels = []

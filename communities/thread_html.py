@@ -33,6 +33,7 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext, ngettext
 
+from .memo import csrf_token
 from .models import Membership
 
 LIVE_MESSAGE_ID = "__message__"
@@ -157,7 +158,13 @@ class Controls:
         self.reaction_form = (
             '<form class="lk-reactions" id="f__message__" method="post" action="{url}__message__/reactie/" '
             'hx-post="{url}__message__/reactie/">\n<input type="hidden" name="csrfmiddlewaretoken" value="{csrf}">\n'
-        ).format(url=escape(self.base), csrf=escape(str(context.get("csrf_token", ""))))
+        ).format(url=escape(self.base), csrf=escape(self._csrf(context)))
+
+    @staticmethod
+    def _csrf(context) -> str:
+        """A token or placeholder the caller put in, else the request's one token (memo.py)."""
+        value, request = context.get("csrf_token", ""), context.get("request")
+        return value if isinstance(value, str) or request is None else csrf_token(request)
 
     def actions(self, *, own, saved: bool) -> str:
         """The list of actions (own=None: both own and others' items, marked for live.js)."""

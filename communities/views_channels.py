@@ -17,12 +17,6 @@ from .models import Membership, Message
 from .web import channel_member_required, error_redirect, member_required, safe_next
 
 
-def _sidebar(request, circle, channel):
-    channels = selectors.channels_with_unread(request.user, circle)
-    current = next((c for c in channels if c.pk == channel.pk), None)
-    return channels, (current.last_read if current else 0)
-
-
 def _thread_url(circle, channel, root_id, message_id=None):
     url = reverse("communities:thread", args=[circle.slug, channel.slug, root_id])
     return f"{url}#message-{message_id}" if message_id else url
@@ -61,7 +55,8 @@ def _saved_message_ids(user, threads) -> set[int]:
 
 
 @channel_member_required
-def channel_detail(request, circle, membership, channel):
+def channel_detail(request, frame):
+    circle, membership, channel = frame.circle, frame.membership, frame.channel
     form = MessageForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -73,9 +68,8 @@ def channel_detail(request, circle, membership, channel):
         else:
             messages.success(request, _("Your message has been posted."))
             return redirect(_thread_url(circle, channel, message.pk, message.pk))
-    channels, last_read = _sidebar(request, circle, channel)
-    cursor = request.GET.get("na")
-    context = _base_context(circle, membership, channel, channels)
+    cursor, last_read = request.GET.get("na"), channel.last_read
+    context = _base_context(circle, membership, channel, frame.channels)
     try:
         page = channel_page.reader_page(
             request, channel, cursor=cursor, last_read=last_read, channel_url=context["channel_url"],
@@ -96,7 +90,8 @@ def channel_detail(request, circle, membership, channel):
 
 
 @channel_member_required
-def thread_detail(request, circle, membership, channel, message_id):
+def thread_detail(request, frame, message_id):
+    circle, membership, channel = frame.circle, frame.membership, frame.channel
     root = selectors.thread_root(channel, message_id)
     form = ReplyForm(request.POST or None, initial={"parent": request.GET.get("antwoord") or root.pk})
     if request.method == "POST" and form.is_valid():
@@ -113,7 +108,7 @@ def thread_detail(request, circle, membership, channel, message_id):
         else:
             messages.success(request, _("Your reply has been posted."))
             return redirect(_thread_url(circle, channel, root.pk, message.pk))
-    channels, last_read = _sidebar(request, circle, channel)
+    last_read = channel.last_read
     root.sort_key = root.last_message_id
     [thread] = selectors.build_threads(request.user, [root], last_read=last_read)
     if request.method == "GET":
@@ -124,7 +119,7 @@ def thread_detail(request, circle, membership, channel, message_id):
         reply_to = next((n.message for n in thread.nodes if n.message.pk == int(parent_value)), None)
     except (TypeError, ValueError):
         reply_to = None
-    context = _base_context(circle, membership, channel, channels)
+    context = _base_context(circle, membership, channel, frame.channels)
     context.update({"thread": thread, "root": root, "form": form, "reply_to": reply_to or root, "last_read": last_read,
                     "saved_ids": _saved_message_ids(request.user, [thread])})
     return render(request, "communities/thread.html", context)

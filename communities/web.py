@@ -47,15 +47,21 @@ def member_required(view):
 
 
 def channel_member_required(view):
-    """`member_required` for a channel's pages: passes `channel` too, read in the same query."""
+    """`member_required` for a channel's pages: passes the ChannelFrame (circle, membership,
+    channel, the sidebar's channels), read in one query, instead of `slug` and `channel_slug`."""
 
     @wraps(view)
     def wrapper(request, slug, channel_slug, *args, **kwargs):
         if not request.user.is_authenticated:
             return _anonymous(request)
         try:
-            circle, membership, channel = selectors.member_channel(request.user, slug, channel_slug)
-            return view(request, circle, membership, channel, *args, **kwargs)
+            frame = selectors.channel_frame(request.user, slug, channel_slug)
+        except NotFound as error:
+            raise Http404(error.message) from None
+        # The header's badge (notifications.context_processors) need not count them again.
+        request.unread_notifications = frame.unread_notifications
+        try:
+            return view(request, frame, *args, **kwargs)
         except NotFound as error:
             raise Http404(error.message) from None
 

@@ -107,7 +107,7 @@ class PageFragmentNode(template.Node):
         key = f"cms:fragment:{self.name}:{generation}:{translation.get_language()}:{page.cache_key}:{site.pk if site else ''}"
         html = _fragments.get(key) or self._from_shared_cache(key, context)
         if CSRF_PLACEHOLDER in html:
-            html = html.replace(CSRF_PLACEHOLDER, str(context.get("csrf_token", "")))
+            html = html.replace(CSRF_PLACEHOLDER, csrf_token(context["request"]))
         return mark_safe(html)
 
     def _from_shared_cache(self, key: str, context) -> str:

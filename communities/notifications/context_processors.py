@@ -2,9 +2,9 @@
 
 
 class _LazyCount:
-    def __init__(self, user):
+    def __init__(self, user, known: int | None = None):
         self.user = user
-        self._value = None
+        self._value = known
 
     def __call__(self) -> int:  # templates call callables: {{ notifications_unread }}
         if self._value is None:
@@ -18,4 +18,5 @@ def notifications(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"notifications_unread": _LazyCount(user)}
+    # A view that counted them in its own query already (the channel pages) left the number here.
+    return {"notifications_unread": _LazyCount(user, getattr(request, "unread_notifications", None))}
