@@ -113,7 +113,9 @@ async def _read_response(reader) -> tuple[int, dict, bytes]:
     head = await reader.readuntil(b"\r\n\r\n")
     lines = head.decode("latin-1").split("\r\n")
     status = int(lines[0].split()[1])
-    headers = {k.lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:] if line)}
+    fields = [(k.lower(), v.strip()) for k, _, v in (line.partition(":") for line in lines[1:] if line)]
+    headers = dict(fields)
+    headers["set-cookie"] = [v.split(";", 1)[0] for k, v in fields if k == "set-cookie"]
     if "content-length" in headers:
         body = await reader.readexactly(int(headers["content-length"]))
     elif headers.get("transfer-encoding") == "chunked":
@@ -129,14 +131,18 @@ async def _read_response(reader) -> tuple[int, dict, bytes]:
     return status, headers, body
 
 
-async def _worker(port, request: bytes, stop_at, budget, latencies, check, sizes, failed=None):
+async def _worker(port, path, session, stop_at, budget, latencies, check, sizes, failed=None):
+    """One browser on one keep-alive connection: it sends back the cookies it was given (the
+    CSRF cookie), as a browser does, so that not every request makes a new CSRF secret."""
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    jar = {"sessionid": session} if session else {}
     try:
         while time.monotonic() < stop_at and budget[0] > 0:
             budget[0] -= 1
             started = time.perf_counter()
-            writer.write(request)
+            writer.write(_request(path, jar))
             status, headers, body = await _read_response(reader)
+            jar.update(cookie.split("=", 1) for cookie in headers["set-cookie"] if "=" in cookie)
             latencies.append(time.perf_counter() - started)
             sizes.append(len(body))
             if status != 200:
@@ -147,13 +153,14 @@ async def _worker(port, request: bytes, stop_at, budget, latencies, check, sizes
         writer.close()
 
 
-def _request(path, cookie) -> bytes:
+def _request(path, jar: dict) -> bytes:
+    cookies = "; ".join(f"{name}={value}" for name, value in jar.items() if value)
     return (f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/html\r\n"
-            + (f"Cookie: sessionid={cookie}\r\n" if cookie else "") + "\r\n").encode()
+            + (f"Cookie: {cookies}\r\n" if cookies else "") + "\r\n").encode()
 
 
 async def warm(port, path, cookie):
-    await asyncio.gather(*[_worker(port, _request(path, cookie), time.monotonic() + 5, [10], [], None, [])
+    await asyncio.gather(*[_worker(port, path, cookie, time.monotonic() + 5, [10], [], None, [])
                            for _ in range(2)])
 
 
@@ -161,7 +168,7 @@ async def measure(port, path, cookies, *, concurrency, seconds, max_requests, ch
     """`cookies`: one session per connection in turn (None: anonymous)."""
     latencies, sizes, budget, failed = [], [], [max_requests], []
     started = time.perf_counter()
-    await asyncio.gather(*[_worker(port, _request(path, cookies[i % len(cookies)]), time.monotonic() + seconds, budget,
+    await asyncio.gather(*[_worker(port, path, cookies[i % len(cookies)], time.monotonic() + seconds, budget,
                                    latencies, check, sizes, failed) for i in range(concurrency)])
     elapsed = time.perf_counter() - started
     latencies.sort()

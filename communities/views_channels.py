@@ -30,6 +30,7 @@ def message_urls(channel) -> dict:
 def _base_context(circle, membership, channel, channels):
     is_facilitator = membership.role == Membership.Role.FACILITATOR
     can_post = permissions.can_post_in_channel_of(membership, channel)
+    shown = [c for c in channels if not c.archived or c.pk == channel.pk]
     return {
         # When the page's messages were read, for the live client's `changes_since`
         # (consumers.py; a margin there covers the few ms between the reads and this).
@@ -38,7 +39,9 @@ def _base_context(circle, membership, channel, channels):
         "circle": circle,
         "membership": membership,
         "channel": channel,
-        "channels": [c for c in channels if not c.archived or c.pk == channel.pk],
+        "channels": shown,
+        # What the channel list shows ({% memo %} keys on it).
+        "sidebar": (circle.slug, channel.pk, *((c.pk, c.slug, c.name, c.locked, c.archived, c.unread) for c in shown)),
         "is_facilitator": is_facilitator,
         "can_post": can_post,
         # What the channel's header, breadcrumbs and new-thread form show ({% memo %} keys on it).

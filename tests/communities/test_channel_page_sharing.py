@@ -560,3 +560,23 @@ def test_equal_query_counts_at_5_and_40_threads(circle, official, official2, vis
         assert html.count('class="lk-thread"') == min(size, selectors.THREADS_PER_PAGE)
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
+
+
+# --- The rest of the page, also kept per process ({% memo %}) ---------------------------------
+
+
+def test_the_channel_list_follows_new_messages_and_names_of_other_channels(circle, channel, official, official2, facilitator):
+    other = ChannelFactory(circle=circle, name="Casuïstiek", slug="casuistiek")
+    reader = browser(official)
+    badge = re.compile(rf'data-unread-channel="{other.pk}"( hidden)?>(\d+)<')
+    load(reader, other)  # a read marker in the other channel
+    assert badge.search(load(reader, channel)).groups() == (" hidden", "0")
+
+    post(official2, other, "In het andere kanaal")
+    post(official2, other, "Nog een")
+    assert badge.search(load(reader, channel)).groups() == (None, "2")
+
+    services.channel_update(facilitator=facilitator, channel=other, name="Casussen")
+    assert "#&nbsp;Casussen" in load(reader, channel)
+    load(reader, other)
+    assert badge.search(load(reader, channel)).groups() == (" hidden", "0")
