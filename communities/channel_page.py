@@ -19,13 +19,13 @@ from dataclasses import dataclass, replace
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import mark_safe
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
 
 from . import selectors
-from .memo import CSRF_SLOT, ProcessMemo, csrf_token, with_csrf
+from .memo import CSRF_SLOT, ProcessMemo, csrf_token
 from .notifications.saved import saved_ids
 from .thread_html import ThreadRenderer, relative_base, shared_fragments
 
@@ -34,7 +34,9 @@ CACHE_SECONDS = 7 * 24 * 3600
 
 @dataclass
 class SharedPage:
-    parts: list  # HTML; a message's part is its default rendering, an empty part precedes each thread
+    # UTF-8 HTML: a message's part is its default rendering, an empty part precedes each thread.
+    # Bytes, as a page with emoji in a str takes four bytes a character to join, search and encode.
+    parts: list
     messages: dict  # message id -> (part index, MessageNode, root id, shared fragments, author id)
     threads: list  # (index of the empty part before the thread, its message ids in page order)
     newest_left_out: dict  # root id -> id of the newest reply the shared page leaves out
@@ -45,7 +47,7 @@ class SharedPage:
 
 @dataclass
 class ReaderPage:
-    html: SafeString
+    html: bytes  # UTF-8
     snapshot: int
     next_cursor: str | None
     first_new_message_id: int | None
@@ -75,7 +77,7 @@ def _shared_key(channel, cursor, base, can_post, is_facilitator) -> str:
     # The creation time tells this channel from one with the same id in another database
     # (a database made anew next to a cache server that kept its entries; a test's rolled back one).
     created = int(channel.created_at.timestamp() * 1_000_000)
-    return (f"lk-channel-page:3:{channel.pk}.{created}:{cursor or '-'}:{language}:"
+    return (f"lk-channel-page:4:{channel.pk}.{created}:{cursor or '-'}:{language}:"
             f"{timezone.get_current_timezone_name()}:{base}:{can_post:d}{is_facilitator:d}")
 
 
@@ -98,7 +100,7 @@ def _build_shared(channel, cursor, context) -> SharedPage:
         for node in thread.nodes:
             messages[node.message.pk] = (offset + slots[node.message.pk], _detached(node), thread.root.pk,
                                          fragments[node.message.pk], node.message.author_id)
-    return SharedPage(parts=parts, messages=messages, threads=thread_index, newest_left_out=newest_left_out,
+    return SharedPage(parts=[part.encode() for part in parts], messages=messages, threads=thread_index, newest_left_out=newest_left_out,
                       snapshot=found.snapshot, next_cursor=found.next_cursor, version=channel.content_version)
 
 
@@ -148,12 +150,12 @@ def reader_page(request, channel, *, cursor, last_read: int, channel_url, member
             if renderer is None:
                 renderer = ThreadRenderer({**context, "user": user, "saved_ids": saved})
             node = _for_reader(node, reactions.get(message_id, ()), is_new)
-            parts[index] = renderer.message(node, root_id, fragments)
+            parts[index] = renderer.message(node, root_id, fragments).encode()
     first_new = _first_new(shared, last_read, me)
     if first_new is not None:
-        parts[first_new[0]] = renderer.new_marker()
-    html = with_csrf("".join(parts), request)
-    return ReaderPage(html=mark_safe(html), snapshot=shared.snapshot, next_cursor=shared.next_cursor,
+        parts[first_new[0]] = renderer.new_marker().encode()
+    html = b"".join(parts).replace(CSRF_SLOT.encode(), csrf_token(request).encode())
+    return ReaderPage(html=html, snapshot=shared.snapshot, next_cursor=shared.next_cursor,
                       first_new_message_id=first_new and first_new[1], message_ids=ids)
 
 
@@ -178,7 +180,7 @@ def _own_page(request, channel, *, cursor, last_read, context) -> ReaderPage:
     ids = [node.message.pk for thread in page.threads for node in thread.nodes]
     saved = saved_ids(request.user, "message", ids)
     renderer = ThreadRenderer({**context, "user": request.user, "saved_ids": saved, "csrf_token": csrf_token(request)})
-    return ReaderPage(html=renderer.render(page.threads, new_marker=True), snapshot=page.snapshot,
+    return ReaderPage(html=renderer.render(page.threads, new_marker=True).encode(), snapshot=page.snapshot,
                       next_cursor=page.next_cursor, first_new_message_id=page.first_new_message_id, message_ids=ids)
 
 
@@ -187,4 +189,4 @@ def respond(request, template: str, context: dict, page: ReaderPage, **kwargs) -
     140 KB once for every block and include around them."""
     html = render_to_string(template, {**context, "page": replace(page, html=THREADS_SLOT)}, request)
     before, _slot, after = html.partition(THREADS_SLOT)
-    return HttpResponse("".join((before, page.html, after)), **kwargs)
+    return HttpResponse(b"".join((before.encode(), page.html, after.encode())), **kwargs)
