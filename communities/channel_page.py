@@ -6,7 +6,7 @@ version of the channel (Channel.content_version, communities/content_versions.py
 the cache (one entry per page, tagged with the version it shows; the last few also in the
 process) as a list of HTML parts, one part per message, rendered for a reader who wrote,
 reacted to and saved none of them and has seen them all. Per request only the reader's own
-messages, reactions, saved messages and messages new to them are rendered again (two queries:
+messages, reactions, saved messages and messages new to them are rendered again (one query for
 their reactions and saved items on the page), and the CSRF token is put in.
 
 A reader with more than LATEST_REPLIES_SHOWN new replies in a thread sees those replies too
@@ -18,10 +18,10 @@ from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.core.cache import cache
-from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from . import selectors
@@ -100,8 +100,9 @@ def _build_shared(channel, cursor, context) -> SharedPage:
         for node in thread.nodes:
             messages[node.message.pk] = (offset + slots[node.message.pk], _detached(node), thread.root.pk,
                                          fragments[node.message.pk], node.message.author_id)
-    return SharedPage(parts=[part.encode() for part in parts], messages=messages, threads=thread_index, newest_left_out=newest_left_out,
-                      snapshot=found.snapshot, next_cursor=found.next_cursor, version=channel.content_version)
+    return SharedPage(parts=[part.encode() for part in parts], messages=messages, threads=thread_index,
+                      newest_left_out=newest_left_out, snapshot=found.snapshot, next_cursor=found.next_cursor,
+                      version=channel.content_version)
 
 
 def _detached(node):
