@@ -8,11 +8,13 @@ a reaction, an author's display name, and a role tag (memberships).
 Receivers rather than calls in services.py, because these rows are also written by account
 deletion, the admin, allauth's profile hooks and factories in tests; bulk queryset updates
 (account erasure) call `channels_changed` themselves. A cascade (an account deleted with its
-reactions and memberships) is left to `account_channels_changed`, called once before it.
+reactions and memberships) is left to `account_channels_changed`, called once before it
+(services.account_delete, and on_account_deleted for any other way an account is deleted).
 """
 
 from django.db.models import F, Q, QuerySet
-from django.db.models.signals import post_delete, post_save
+from django.conf import settings
+from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
 from .models import Channel, Membership, Message, Profile, Reaction
@@ -61,3 +63,10 @@ def on_profile_saved(sender, instance, raw=False, created=False, update_fields=N
     if raw or created or (update_fields is not None and "display_name" not in update_fields):
         return
     account_channels_changed(instance.user_id)
+
+
+@receiver(pre_delete, sender=settings.AUTH_USER_MODEL, dispatch_uid="communities.content_version.account")
+def on_account_deleted(sender, instance, **kwargs):
+    # Before the cascade takes the memberships and reactions, and leaves the messages authorless:
+    # however the account goes (services.account_delete, either admin, a shell).
+    account_channels_changed(instance)

@@ -8,13 +8,15 @@ skipped or shown twice; new activity shows on the first page at the next visit.
 
 from collections import defaultdict
 from datetime import timedelta
+from datetime import timezone as dt_timezone
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 
-from django.db.models import Count, F, Max, Q, Subquery, Value, Window
+from django.db.models import Count, DateTimeField, F, Max, Q, Subquery, Value, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils.translation import gettext as _
 
@@ -59,7 +61,18 @@ def _rows(sql: str, params) -> list[tuple]:
 
 
 def _instance(model, values):
+    values = list(values)
+    for index in _aware_columns(model):  # SQLite gives naive UTC datetimes, as the ORM's converters would not
+        if values[index] is not None and values[index].tzinfo is None:
+            values[index] = values[index].replace(tzinfo=dt_timezone.utc)
     return model.from_db(connection.alias, _attnames(model), values)
+
+
+@lru_cache(maxsize=None)
+def _aware_columns(model) -> tuple[int, ...]:
+    if not settings.USE_TZ:
+        return ()
+    return tuple(i for i, f in enumerate(model._meta.concrete_fields) if isinstance(f, DateTimeField))
 
 
 def _among(ids) -> tuple[str, list]:

@@ -182,7 +182,9 @@ class Controls:
         return self.reaction_form.split(">\n", 1)[1] + self.buttons(reactions)
 
     def for_message(self, message, thread_id, reactions) -> str:
-        actions = self.actions(own=message.author_id == self.user_id, saved=message.pk in self.saved_ids)
+        # A deleted participant's message (no author) is nobody's own, also on the shared page (no reader).
+        own = self.user_id is not None and message.author_id == self.user_id
+        actions = self.actions(own=own, saved=message.pk in self.saved_ids)
         actions = actions.replace(LIVE_MESSAGE_ID, str(message.pk)).replace(LIVE_THREAD_ID, str(thread_id))
         return f"{self.reactions(message.pk, reactions)}\n{actions}"
 

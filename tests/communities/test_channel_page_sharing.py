@@ -361,6 +361,26 @@ def test_a_deleted_account_shows_as_deleted_participant(channel, official, offic
         assert ("Van Cor" in threads(html)) != delete_messages
 
 
+def test_a_deleted_participants_message_can_be_reported_and_is_nobodys_to_edit(channel, official, official2, readers):
+    message = post(official2, channel, "Van Cor")
+    services.account_delete(user=official2)
+    for reader in readers:
+        html = article(load(reader, channel), message.pk)
+        assert f'href="{message.pk}/melden/"' in html
+        assert f'{message.pk}/bewerken/' not in html and f'{message.pk}/verwijderen/' not in html
+
+
+def test_an_account_deleted_outside_the_services_leaves_no_name_behind(channel, official, official2, readers):
+    """The admin or a shell deletes the user row itself: the cascade takes profile, memberships
+    and reactions without their own signals."""
+    message = post(official2, channel, "Van Cor")
+    services.reaction_toggle(user=official2, message=message, kind="idea")
+    for html in after(readers, channel, lambda: type(official2).objects.get(pk=official2.pk).delete()):
+        assert "Cor Collega" not in threads(html)
+        assert '<span class="lk-message__author">verwijderde deelnemer</span>' in article(html, message.pk)
+        assert "lk-reaction__count" not in article(html, message.pk)
+
+
 def test_locking_the_channel_shows_and_so_does_unlocking_it(channel, official2, facilitator, readers):
     message = post(official2, channel, "Nog even")
     lock = lambda: services.channel_update(facilitator=facilitator, channel=channel, locked=True)  # noqa: E731
@@ -539,7 +559,9 @@ def test_an_english_reader_after_a_dutch_one_gets_english_labels(channel, offici
 @pytest.mark.parametrize("visit", ["first visit", "rebuilt for a reader who was here", "shared with another reader"])
 def test_equal_query_counts_at_5_and_40_threads(circle, official, official2, visit):
     reader = browser(official)
-    load(reader, ChannelFactory(circle=circle))  # what a process and a session do once (content types, settings)
+    warm = ChannelFactory(circle=circle)
+    fill(warm, 1)
+    load(reader, warm)  # what a process and a session do once (content types, settings)
     counts = []
     for size in (5, 40):
         channel = ChannelFactory(circle=circle)
@@ -580,3 +602,9 @@ def test_the_channel_list_follows_new_messages_and_names_of_other_channels(circl
     assert "#&nbsp;Casussen" in load(reader, channel)
     load(reader, other)
     assert badge.search(load(reader, channel)).groups() == (" hidden", "0")
+
+
+def test_the_pages_sql_gives_the_same_aware_times_as_the_orm(circle, channel, official):
+    frame = selectors.channel_frame(official, circle.slug, channel.slug)
+    assert frame.channel.created_at == type(channel).objects.get(pk=channel.pk).created_at
+    assert frame.circle.created_at.tzinfo is not None and frame.membership.created_at.tzinfo is not None
