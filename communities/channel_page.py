@@ -66,9 +66,10 @@ def clear_process_cache() -> None:
     _recent.clear()
 
 
-def _context(request, *, channel_url, member_base, can_post, is_facilitator, user=None, saved=frozenset()):
-    return {"request": request, "user": user, "csrf_token": CSRF_SLOT, "channel_url": channel_url,
-            "member_base": member_base, "can_post": can_post, "is_facilitator": is_facilitator, "saved_ids": saved}
+def _context(request, *, channel_url, member_base, can_post, is_facilitator):
+    """What the shared HTML is rendered with: no reader, nothing saved, the CSRF slot."""
+    return {"request": request, "user": None, "csrf_token": CSRF_SLOT, "channel_url": channel_url,
+            "member_base": member_base, "can_post": can_post, "is_facilitator": is_facilitator, "saved_ids": frozenset()}
 
 
 def _shared_key(channel, cursor, base, can_post, is_facilitator) -> str:

@@ -120,11 +120,6 @@ def visible_circle(user, slug) -> Circle:
     return circle
 
 
-def member_circle(user, slug) -> tuple[Circle, Membership]:
-    """The circle and the user's active membership (one query); NotFound for anyone else."""
-    return _member_circle(user, slug)
-
-
 @dataclass
 class ChannelFrame:
     """What every page of a channel needs before its messages, read in one query."""
@@ -177,7 +172,8 @@ def _remember_membership(user, circle, membership) -> None:
         user.__dict__.setdefault("_lk_memberships", {})[circle.pk] = membership
 
 
-def _member_circle(user, slug):
+def member_circle(user, slug) -> tuple[Circle, Membership]:
+    """The circle and the user's active membership (one query); NotFound for anyone else."""
     width = len(_attnames(Circle))
     rows = _rows(
         f"SELECT {_columns(Circle, 'c')}, {_columns(Membership, 'm')} FROM {_table(Circle)} c "
