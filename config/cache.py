@@ -30,3 +30,11 @@ class ProcessRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = _ProcessPoolClient
+
+    def clear(self):
+        """Empties the cache, and every process forgets the generations it read (cms.generations)."""
+        emptied = super().clear()
+        from cms import generations
+
+        generations.cache_emptied()
+        return emptied

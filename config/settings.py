@@ -158,6 +158,12 @@ if DATABASE_URL:
             "timeout": float(os.environ.get("DB_POOL_TIMEOUT", 10)),
             "max_idle": 300,
         }
+        if env_bool("DB_PREPARED_STATEMENTS", True):
+            # Parameters bound by the server, and a query run twice on a pooled connection is
+            # prepared: PostgreSQL stops planning the same page queries again for every request
+            # (half its CPU per channel page, bench/README.md). Django leaves both off for poolers
+            # in transaction mode (PgBouncer), which this pool is not.
+            DATABASES["default"]["OPTIONS"].update(server_side_binding=True, prepare_threshold=2)
     else:
         # Without the pool (DB_POOL=0): kept connections serve the WebSocket consumers' one
         # database thread per process; HTTP requests close theirs at the end (config/asgi.py).

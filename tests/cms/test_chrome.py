@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.test import Client
 from wagtail.models import Page, Site
 
@@ -127,8 +128,8 @@ def test_after_the_cache_was_emptied_nothing_remembered_from_before_is_shown(hom
     assert ">Actueel</a>" in menu(get(Client(), "/?uncached"))
 
 
-def test_a_warm_home_page_asks_the_cache_once_and_the_database_never(settings, monkeypatch,
-                                                                     django_assert_num_queries):
+def test_a_warm_home_page_asks_the_database_nothing_and_redis_nothing(settings, monkeypatch,
+                                                                      django_assert_num_queries):
     if not settings.PAGE_CACHE:
         pytest.skip("without the page cache the content and route are not kept")
     for _ in range(2):
@@ -137,7 +138,9 @@ def test_a_warm_home_page_asks_the_cache_once_and_the_database_never(settings, m
 
     with django_assert_num_queries(0):
         get(Client(), "/?uncached")
-    assert reads == ["get_many"]  # the generations
+    # With Redis the process knows the generations (cms.generations.Subscription); a local-memory
+    # cache is read for them once.
+    assert reads == ([] if isinstance(caches["default"], RedisCache) else ["get_many"])
 
 
 def count_cache_reads(monkeypatch) -> list:
