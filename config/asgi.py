@@ -5,6 +5,7 @@ import os
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 import asyncio  # noqa: E402
+import gc  # noqa: E402
 
 import django  # noqa: E402
 from django.core.handlers.asgi import ASGIHandler  # noqa: E402
@@ -75,3 +76,8 @@ application = ProtocolTypeRouter(
         "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )
+
+# What start-up loaded (the modules of Django, Wagtail and the apps) lives as long as
+# the process. Frozen, the garbage collector's full collections no longer scan it: each took
+# 0.1-0.2 s here, during which no request was served (bench/README.md).
+gc.freeze()
