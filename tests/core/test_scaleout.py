@@ -19,6 +19,19 @@ def test_database_is_postgresql():
         assert cursor.fetchone()[0].startswith("PostgreSQL")
 
 
+
+@pytest.mark.django_db
+def test_a_query_run_twice_on_a_connection_is_prepared_by_postgresql():
+    """The page queries are planned once per pooled connection, not once per request."""
+    from django.contrib.auth import get_user_model
+
+    for _ in range(3):
+        list(get_user_model().objects.filter(username="anouk"))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert any('FROM "auth_user" WHERE "auth_user"."username" = $1' in statement for statement in prepared)
+
 def test_cache_is_redis():
     key = f"probe-{uuid.uuid4()}"
     cache.set(key, "hallo", 10)
