@@ -10,12 +10,13 @@ from django.core.cache import cache
 from django.utils import translation
 from wagtail.models import Locale, Page, Site
 
+from core.memo import ProcessMemo
+
 from . import generations
-from .local_memo import LocalMemo
 
 GENERATION_KEY = generations.CHROME_KEY
 TIMEOUT = 60 * 60
-_memo = LocalMemo(max_entries=100)
+_memo = ProcessMemo(size=100)
 
 
 def invalidate() -> None:
@@ -34,7 +35,7 @@ def site_chrome(request) -> dict:
             # Building may have changed the generation (the site's settings are made on first
             # use): the rest of this request reads it again.
             generations.forget(request)
-        _memo.set(key, chrome)
+        _memo.put(key, chrome)
     return chrome
 
 

@@ -23,12 +23,13 @@ from wagtail import views as wagtail_views
 from wagtail.models import Page
 from wagtail.url_routing import RouteResult
 
+from core.memo import ProcessMemo
+
 from . import generations, page_cache
-from .local_memo import LocalMemo
 
 logger = logging.getLogger(__name__)
 TIMEOUT = 60 * 60
-_memo = LocalMemo(max_entries=1000)
+_memo = ProcessMemo(size=1000)
 
 
 def serve(request, path):
@@ -54,7 +55,7 @@ def _route_from_cache(request, path) -> None:
         return
     page = route.page
     page.known_unrestricted = not page.get_view_restrictions().exists()
-    _memo.set(key, pickle.dumps((request._wagtail_site, page), pickle.HIGHEST_PROTOCOL))
+    _memo.put(key, pickle.dumps((request._wagtail_site, page), pickle.HIGHEST_PROTOCOL))
     try:
         cache.set(key, (request._wagtail_site, page), TIMEOUT)
     except Exception:
@@ -69,7 +70,7 @@ def _cached(key: str) -> bytes | None:
         if route is None:
             return None
         cached = pickle.dumps(route, pickle.HIGHEST_PROTOCOL)
-        _memo.set(key, cached)
+        _memo.put(key, cached)
     return cached
 
 

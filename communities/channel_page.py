@@ -24,8 +24,9 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from core.memo import CSRF_SLOT, SLOT_TAG, ProcessMemo, csrf_token
+
 from . import selectors
-from .memo import CSRF_SLOT, ProcessMemo, csrf_token
 from .notifications.saved import saved_ids
 from .thread_html import ThreadRenderer, relative_base, shared_fragments
 
@@ -78,7 +79,7 @@ def _shared_key(channel, cursor, base, can_post, is_facilitator) -> str:
     # The creation time tells this channel from one with the same id in another database
     # (a database made anew next to a cache server that kept its entries; a test's rolled back one).
     created = int(channel.created_at.timestamp() * 1_000_000)
-    return (f"lk-channel-page:4:{channel.pk}.{created}:{cursor or '-'}:{language}:"
+    return (f"lk-channel-page:4:{SLOT_TAG}:{channel.pk}.{created}:{cursor or '-'}:{language}:"
             f"{timezone.get_current_timezone_name()}:{base}:{can_post:d}{is_facilitator:d}")
 
 

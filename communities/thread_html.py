@@ -33,7 +33,8 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext, ngettext
 
-from .memo import csrf_token
+from core.memo import csrf_token
+
 from .models import Membership
 
 LIVE_MESSAGE_ID = "__message__"

@@ -9,12 +9,10 @@ from django.utils.safestring import mark_safe
 from wagtail.models import PAGE_TEMPLATE_VAR, Site
 
 from cms import generations, page_cache
-from communities.memo import csrf_token
-from cms.local_memo import LocalMemo
 from cms.navigation import site_chrome, translations_in_active_language
+from core.memo import CSRF_SLOT, SLOT_TAG, ProcessMemo, with_csrf
 
 register = template.Library()
-CSRF_PLACEHOLDER = page_cache.PLACEHOLDER.decode()
 
 SITE_ROOT_DEPTH = 2
 
@@ -104,24 +102,22 @@ class PageFragmentNode(template.Node):
         if generation is None or page is None or getattr(request, "is_preview", False):
             return self.nodelist.render(context)
         site = Site.find_for_request(request)
-        key = f"cms:fragment:{self.name}:{generation}:{translation.get_language()}:{page.cache_key}:{site.pk if site else ''}"
+        key = f"cms:fragment:{SLOT_TAG}:{self.name}:{generation}:{translation.get_language()}:{page.cache_key}:{site.pk if site else ''}"
         html = _fragments.get(key) or self._from_shared_cache(key, context)
-        if CSRF_PLACEHOLDER in html:
-            html = html.replace(CSRF_PLACEHOLDER, csrf_token(context["request"]))
-        return mark_safe(html)
+        return mark_safe(with_csrf(html, request))
 
     def _from_shared_cache(self, key: str, context) -> str:
         entry = cache.get(key)
         if entry is None:
-            with context.update({"csrf_token": CSRF_PLACEHOLDER}):
+            with context.update({"csrf_token": CSRF_SLOT}):
                 html = self.nodelist.render(context)
             entry = {"html": str(html), "until": time.time() + settings.PAGE_CACHE_SECONDS}
             cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
-        _fragments.set(key, entry["html"], until=entry["until"])
+        _fragments.put(key, entry["html"], until=entry["until"])
         return entry["html"]
 
 
-_fragments = LocalMemo(max_entries=200)
+_fragments = ProcessMemo(size=200)
 
 
 @register.tag
@@ -155,12 +151,10 @@ class ChromeNode(template.Node):
         key = (*self._key(request), *visitor)
         html = _chrome.get(key)
         if html is None:
-            with context.update({"csrf_token": CSRF_PLACEHOLDER}):
+            with context.update({"csrf_token": CSRF_SLOT}):
                 html = str(self.nodelist.render(context))
-            _chrome.set(key, html)
-        if CSRF_PLACEHOLDER in html:
-            html = html.replace(CSRF_PLACEHOLDER, csrf_token(request))
-        return mark_safe(html)
+            _chrome.put(key, html)
+        return mark_safe(with_csrf(html, request))
 
     def _key(self, request) -> tuple:
         pages, chrome = generations.of_request(request)
@@ -180,7 +174,7 @@ def _visitor(context, request) -> tuple | None:
     return ("signed in", unread()) if callable(unread) else None
 
 
-_chrome = LocalMemo(max_entries=1000)
+_chrome = ProcessMemo(size=1000)
 
 
 @register.tag

@@ -1,5 +1,5 @@
 """{% memo "name" value… %}…{% endmemo %}: a part of a page rendered once per process for each
-combination of the active language and the given values (communities/memo.py).
+combination of the active language and the given values (core/memo.py).
 
 The values must name everything the part shows, apart from the CSRF token of a form inside,
 which each reader gets their own of. With DEBUG on, the part is rendered every time, so that
@@ -11,7 +11,7 @@ from django.conf import settings
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from communities.memo import CSRF_SLOT, ProcessMemo, with_csrf
+from core.memo import CSRF_SLOT, ProcessMemo, with_csrf
 
 register = template.Library()
 _parts = ProcessMemo(size=2000)

@@ -10,6 +10,7 @@ from django.test import Client
 from wagtail.models import Page, Site
 
 from cms.models import NewsIndexPage, SiteSettings
+from core.memo import CSRF_SLOT
 from tests.factories import UserFactory
 
 from .factories import add
@@ -67,7 +68,7 @@ def test_every_visitor_gets_a_csrf_token_of_their_own_that_the_language_switch_a
         visitor = Client(enforce_csrf_checks=True)
         html = get(visitor, "/?uncached")
         token = TOKEN.search(html).group(1)
-        assert "lk-csrf" not in html and len(token) == 64
+        assert CSRF_SLOT not in html and len(token) == 64
         response = visitor.post("/taal/", {"language": "en", "next": "/", "csrfmiddlewaretoken": token})
         assert response.status_code == 302
         tokens.append(token)
@@ -102,7 +103,7 @@ def test_signed_in_members_share_a_header_with_their_own_unread_count_and_csrf_t
     pages = [get(member, "/?uncached") for member in members]
     assert [badge.search(html).groups() for html in pages] == [(None, "1"), (" hidden", "0")]
     tokens = [TOKEN.search(html).group(1) for html in pages]
-    assert tokens[0] != tokens[1] and all("lk-csrf" not in html for html in pages)
+    assert tokens[0] != tokens[1] and all(CSRF_SLOT not in html for html in pages)
     # Each member's own token signs them out; the other's does not.
     assert members[1].post("/accounts/logout/", {"csrfmiddlewaretoken": tokens[0]}).status_code == 403
     assert members[1].post("/accounts/logout/", {"csrfmiddlewaretoken": tokens[1]}).status_code == 302

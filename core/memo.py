@@ -1,13 +1,15 @@
-"""What one server process keeps of the HTML that many readers see alike.
+"""What one server process keeps in its own memory of the HTML that many visitors see alike.
 
-Keys always carry what the HTML shows (or a version of it), so an entry is never out of date,
-only unused; a full memo forgets its oldest entries. Forms inside keep the CSRF token as
-CSRF_SLOT, and each reader gets their own (`with_csrf`).
+Keys always carry what the HTML shows (a version or generation of it, cms.generations), so an
+entry is never out of date, only unused; an entry may also carry a moment after which it is not
+used (what changes with time alone). A full memo forgets its least recently used entries. Forms
+inside keep the CSRF token as CSRF_SLOT, and each visitor gets their own (`with_csrf`).
 """
 
 import hashlib
 import secrets
 import threading
+import time
 from collections import OrderedDict
 
 from django.conf import settings
@@ -15,6 +17,8 @@ from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
 
 # Derived from the secret key, so no message or name can carry it.
 CSRF_SLOT = "csrf-" + hashlib.blake2b(settings.SECRET_KEY.encode(), digest_size=12, person=b"lk-csrf-slot").hexdigest()
+# In the keys of HTML kept in the shared cache: HTML made under another secret key has another slot.
+SLOT_TAG = CSRF_SLOT[-8:]
 
 
 class ProcessMemo:
@@ -23,14 +27,20 @@ class ProcessMemo:
 
     def get(self, key):
         with self.lock:
-            value = self.entries.get(key)
-            if value is not None:
-                self.entries.move_to_end(key)
+            entry = self.entries.get(key)
+            if entry is None:
+                return None
+            value, until = entry
+            if until is not None and until <= time.time():
+                del self.entries[key]
+                return None
+            self.entries.move_to_end(key)
             return value
 
-    def put(self, key, value) -> None:
+    def put(self, key, value, until: float | None = None) -> None:
         with self.lock:
-            self.entries[key] = value
+            self.entries[key] = (value, until)
+            self.entries.move_to_end(key)
             while len(self.entries) > self.size:
                 self.entries.popitem(last=False)
 
