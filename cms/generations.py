@@ -84,39 +84,52 @@ class Subscription:
     changes: `bump` publishes the key it bumped, after bumping it.
 
     The requests read the subscription themselves, without waiting, before they trust what was
-    read before: Redis has written a message to every subscriber's socket by the time PUBLISH
-    returns, so a request that starts after a bump in any process has finished sees that bump.
-    That costs a system call instead of a round trip to Redis. Without a subscription (no Redis,
-    more than one Redis server, the connection lost) every request reads the numbers; a lost
-    connection is seen at once and made again at most once a second. What was read is trusted
-    for TRUSTED_FOR seconds at most, for a cache emptied from outside Django (FLUSHALL) or a
-    connection that died without a word.
+    read before: that costs a system call instead of a round trip to Redis. Redis writes a message
+    to its subscribers in the same turn as its answer to PUBLISH, so a change made in one process
+    is heard in the others microseconds later, before anything the publisher does next can reach
+    them; the process that made it forgets its numbers at once. Without a subscription (no Redis,
+    more than one Redis server, the connection lost or being made) every request reads the
+    numbers. The connection is checked with a PING every few seconds, and a lost one is made
+    again at most once a second, by one request while the others read. What was read is trusted
+    for TRUSTED_FOR seconds at most, for a cache emptied from outside Django (FLUSHALL).
     """
 
     TRUSTED_FOR = 5.0
     RETRY_AFTER = 1.0
+    PING_EVERY = 5.0
+    PONG_WITHIN = 2.0
 
     def __init__(self):
         self._lock = threading.Lock()
         self._connection = None
+        self._connecting = False
         self._pid = None
         self._retry_at = 0.0
+        self._pinged_at = None  # when the PING not yet answered was sent
+        self._checked_at = 0.0
+        self._failing = False  # said so in the log already
         self._values: dict[str, tuple[int, float]] = {}
         self._seen = 0  # messages and changes so far: what was read before one is not remembered
 
     def known(self, keys) -> dict | None:
         """The numbers, when this process has them and no change since; None: read them."""
         with self._lock:
-            if not self._up_to_date():
+            up_to_date = self._up_to_date()
+            if up_to_date is None:
+                self._connecting = True
+        if up_to_date is None:
+            self._subscribe()
+            return None
+        if not up_to_date:
+            return None
+        now = time.monotonic()
+        found = {}
+        for key in keys:
+            value, read_at = self._values.get(key, (None, 0.0))
+            if value is None or now - read_at > self.TRUSTED_FOR:
                 return None
-            now = time.monotonic()
-            found = {}
-            for key in keys:
-                value, read_at = self._values.get(key, (None, 0.0))
-                if value is None or now - read_at > self.TRUSTED_FOR:
-                    return None
-                found[key] = value
-            return found
+            found[key] = value
+        return found
 
     def seen(self) -> int:
         return self._seen
@@ -152,36 +165,46 @@ class Subscription:
         else:
             self._values.pop(key, None)
 
-    def _up_to_date(self) -> bool:
-        """Reads every message waiting; False when not subscribed."""
+    def _up_to_date(self) -> bool | None:
+        """Reads every message waiting: True when subscribed, False when not, None when this
+        request is to subscribe (outside the lock)."""
         if self._pid != os.getpid():  # a forked child shares its parent's socket: not its own
-            self._connection, self._pid = None, os.getpid()
+            self._connection, self._connecting, self._pid = None, False, os.getpid()
             self._values.clear()
-        if self._connection is None and not self._subscribe():
-            return False
-        connection = self._connection
+        if self._connection is None:
+            due = not self._connecting and time.monotonic() >= self._retry_at
+            return None if due else False
         try:
-            while connection._sock is not None and connection.can_read(timeout=0):
-                kind, _, data = connection.read_response()
-                if kind == b"message":
-                    self._forget(data.decode())
-            if connection._sock is None:
-                raise ConnectionError("the subscription's connection was closed")
-        except Exception:
-            logger.warning("generation changes: subscription lost", exc_info=True)
+            self._read_messages()
+        except Exception as error:
+            self._log_failure("subscription lost", error)
             self._drop()
             return False
         return True
 
-    def _subscribe(self) -> bool:
-        if time.monotonic() < self._retry_at:
-            return False
-        backend = _redis_backend()
-        if backend is None:
-            self._retry_at = float("inf")
-            return False
-        self._retry_at = time.monotonic() + self.RETRY_AFTER
+    def _read_messages(self) -> None:
+        connection, now = self._connection, time.monotonic()
+        while connection._sock is not None and connection.can_read(timeout=0):
+            reply = connection.read_response()  # [b"message", channel, key] or [b"pong", b""]
+            if reply[0] == b"message":
+                self._forget(reply[2].decode())
+            elif reply[0] == b"pong":
+                self._pinged_at = None
+        if connection._sock is None:
+            raise ConnectionError("the connection was closed")
+        if self._pinged_at is not None and now - self._pinged_at > self.PONG_WITHIN:
+            raise ConnectionError("no answer to PING")
+        if self._pinged_at is None and now - self._checked_at > self.PING_EVERY:
+            connection.send_command("PING")
+            self._pinged_at = self._checked_at = now
+
+    def _subscribe(self) -> None:
+        """Connects and subscribes, without the lock: the other requests read meanwhile."""
+        connection = None
         try:
+            backend = _redis_backend()
+            if backend is None:
+                raise LookupError("no single Redis server as the cache")
             # RESP2: messages are plain replies (RESP3 hands them to a push handler instead).
             options = {**backend._cache._pool_options, "protocol": 2}
             connection = backend._cache._pool_class.from_url(backend._servers[0], **options).make_connection()
@@ -190,12 +213,20 @@ class Subscription:
             kind, *_ = connection.read_response()
             if kind != b"subscribe":
                 raise ConnectionError(f"unexpected answer to SUBSCRIBE: {kind!r}")
-        except Exception:
-            logger.warning("generation changes: cannot subscribe", exc_info=True)
-            return False
-        self._connection = connection
-        self._forget(EVERYTHING)  # changes before now were not heard
-        return True
+        except Exception as error:
+            if connection is not None:
+                connection.disconnect()
+            connection = None
+            if not isinstance(error, LookupError):
+                self._log_failure("cannot subscribe", error)
+        with self._lock:
+            self._connecting = False
+            if connection is None:
+                self._retry_at = time.monotonic() + self.RETRY_AFTER if _redis_backend() else float("inf")
+                return
+            self._connection, self._failing = connection, False
+            self._pinged_at, self._checked_at = None, time.monotonic()
+            self._forget(EVERYTHING)  # changes before now were not heard
 
     def _drop(self) -> None:
         if self._connection is not None:
@@ -205,6 +236,12 @@ class Subscription:
                 pass
         self._connection = None
         self._forget(EVERYTHING)
+
+    def _log_failure(self, what: str, error: Exception) -> None:
+        """Once, until the subscription works again: requests go on reading the numbers."""
+        if not self._failing:
+            self._failing = True
+            logger.warning("generation changes: %s (%s); each request reads the numbers", what, error)
 
 
 def _redis_backend():

@@ -79,5 +79,7 @@ application = ProtocolTypeRouter(
 
 # What start-up loaded (the modules of Django, Wagtail and the apps) lives as long as
 # the process. Frozen, the garbage collector's full collections no longer scan it: each took
-# 0.1-0.2 s here, during which no request was served (bench/README.md).
+# 0.1-0.2 s here, during which no request was served (bench/README.md). Garbage first, or it
+# would be kept for good.
+gc.collect()
 gc.freeze()

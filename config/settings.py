@@ -159,10 +159,12 @@ if DATABASE_URL:
             "max_idle": 300,
         }
         if env_bool("DB_PREPARED_STATEMENTS", True):
-            # Parameters bound by the server, and a query run twice on a pooled connection is
-            # prepared: PostgreSQL stops planning the same page queries again for every request
+            # Parameters bound by the server, and a query run a third time on a pooled connection
+            # is prepared: PostgreSQL stops planning the same page queries again for every request
             # (half its CPU per channel page, bench/README.md). Django leaves both off for poolers
-            # in transaction mode (PgBouncer), which this pool is not.
+            # in transaction mode (PgBouncer), which this pool is not. A migration that changes a
+            # column's type makes the running processes' prepared statements fail ("cached plan
+            # must not change result type"): restart them after migrating, as a deploy does.
             DATABASES["default"]["OPTIONS"].update(server_side_binding=True, prepare_threshold=2)
     else:
         # Without the pool (DB_POOL=0): kept connections serve the WebSocket consumers' one

@@ -55,19 +55,22 @@ def with_csrf(html: str, request) -> str:
 
 def csrf_token(request) -> str:
     """The request's CSRF token for its forms, masked once per request rather than once per
-    fragment, and with one call for random bytes instead of Django's 32 (`_masked`)."""
-    token = getattr(request, "_lk_csrf_token", None)
-    if token is None:
-        if "CSRF_COOKIE" in request.META:
-            # What django.middleware.csrf.get_token does for a visitor who has a secret: the
-            # cookie is sent again (its expiry renewed) and the secret masked.
-            request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True
-            token = _masked(request.META["CSRF_COOKIE"])
-        else:
-            from django.middleware.csrf import get_token
+    fragment (unless the secret was rotated meanwhile), and with one call for random bytes
+    instead of Django's 32 (`_masked`)."""
+    secret = request.META.get("CSRF_COOKIE")
+    kept = getattr(request, "_lk_csrf_token", None)
+    if kept is not None and kept[0] == secret:
+        return kept[1]
+    if secret is not None:
+        # What django.middleware.csrf.get_token does for a visitor who has a secret: the cookie
+        # is sent again (its expiry renewed) and the secret masked.
+        request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True
+        token = _masked(secret)
+    else:
+        from django.middleware.csrf import get_token
 
-            token = get_token(request)  # a new secret, and its cookie
-        request._lk_csrf_token = token
+        token = get_token(request)  # a new secret, and its cookie
+    request._lk_csrf_token = (request.META.get("CSRF_COOKIE"), token)
     return token
 
 

@@ -40,10 +40,12 @@ def _fresh_cache_and_media(settings, tmp_path):
     storages = dict(settings.STORAGES)
     storages["private"] = {**storages["private"], "OPTIONS": {"location": tmp_path / "private", "base_url": None}}
     settings.STORAGES = storages
+    from cms import generations
     from communities.channel_page import clear_process_cache
     from communities.templatetags import lk_memo
 
     cache.clear()
+    generations.subscription.reset()  # a test before may have read them from another cache
     clear_process_cache()
     lk_memo.clear()
     yield

@@ -103,7 +103,9 @@ class PageFragmentNode(template.Node):
             return self.nodelist.render(context)
         site = Site.find_for_request(request)
         key = f"cms:fragment:{SLOT_TAG}:{self.name}:{generation}:{translation.get_language()}:{page.cache_key}:{site.pk if site else ''}"
-        html = _fragments.get(key) or self._from_shared_cache(key, context)
+        html = _fragments.get(key)
+        if html is None:
+            html = self._from_shared_cache(key, context)
         return mark_safe(with_csrf(html, request))
 
     def _from_shared_cache(self, key: str, context) -> str:

@@ -7,9 +7,11 @@ last test uses a real one. Scale-out lane only: the subscription is Redis's.
 
 import re
 import socket
+import time
 
 import httpx
 import pytest
+import redis
 from django.core.cache import cache, caches
 from wagtail.models import Site
 
@@ -42,6 +44,17 @@ def read(subscription: Subscription) -> dict:
     return found
 
 
+def heard(subscription: Subscription) -> bool:
+    """Whether the subscription has heard of a change since it last read: Redis writes to its
+    subscribers microseconds after answering PUBLISH."""
+    deadline = time.monotonic() + 2
+    while subscription.known(KEYS) is not None:
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.001)
+    return True
+
+
 def test_a_process_that_read_the_numbers_asks_redis_no_more(monkeypatch):
     generations._read()
     asked = []
@@ -58,7 +71,7 @@ def test_a_change_made_in_another_process_shows_on_the_next_request():
 
     generations.bump(PAGES_KEY)  # this process: publishes the change
 
-    assert other.known(KEYS) is None
+    assert heard(other)
     assert read(other) == {**before, PAGES_KEY: before[PAGES_KEY] + 1}
     assert other.known(KEYS) == read(other)
 
@@ -75,7 +88,7 @@ def test_numbers_read_before_a_change_are_not_kept_after_it():
     seen = other.seen()
     stale = {key: generations.current(key) for key in KEYS}
     generations.bump(PAGES_KEY)
-    assert other.known(KEYS) is None  # hears the change
+    assert heard(other)
 
     other.remember(stale, seen)  # a request that read before the change finishes after it
 
@@ -86,11 +99,14 @@ def test_numbers_read_before_a_change_are_not_kept_after_it():
 def test_emptying_the_cache_is_heard_by_every_process():
     other = Subscription()
     read(other)
+    for _ in range(2):
+        generations._read()
+    assert generations.subscription.known(KEYS) is not None
 
     cache.clear()
 
-    assert other.known(KEYS) is None
-    assert generations.subscription.known(KEYS) is None
+    assert generations.subscription.known(KEYS) is None  # this process: at once
+    assert heard(other)
 
 
 def test_a_lost_subscription_is_noticed_at_once_and_made_again(monkeypatch):
@@ -104,6 +120,26 @@ def test_a_lost_subscription_is_noticed_at_once_and_made_again(monkeypatch):
 
     assert read(other)[PAGES_KEY] == before[PAGES_KEY] + 1  # subscribed again and read again
     assert other.known(KEYS) is not None
+
+
+def test_a_subscription_that_stops_answering_is_dropped_and_made_again(monkeypatch):
+    monkeypatch.setattr(Subscription, "RETRY_AFTER", 0)
+    monkeypatch.setattr(Subscription, "PING_EVERY", 0)
+    monkeypatch.setattr(Subscription, "PONG_WITHIN", 0.05)
+    other = Subscription()
+    read(other)
+    with socket.create_server(("127.0.0.1", 0)) as silent:  # accepts, never answers
+        host, port = silent.getsockname()
+        other._connection.disconnect()
+        other._connection = redis.Connection(host=host, port=port, protocol=2, driver_info=None)
+        other._connection.connect()
+        assert other.known(KEYS) is not None  # sends a PING
+        time.sleep(0.1)
+
+        assert other.known(KEYS) is None  # no PONG: dropped, nothing trusted
+    generations.bump(CHROME_KEY)
+    assert read(other)[CHROME_KEY] == generations.current(CHROME_KEY)
+    assert other._connection is not None and other._connection.port != port
 
 
 def test_a_cache_emptied_behind_djangos_back_is_read_again_within_seconds(monkeypatch):
@@ -133,6 +169,8 @@ def test_a_page_published_here_shows_at_once_on_a_server_that_kept_the_old_menu(
     with asgi_server(env=server_env(PAGE_CACHE="1")) as url, httpx.Client(base_url=url) as browser:
         for _ in range(3):  # the menu is built, then kept in the server's memory
             assert ">Actueel</a>" not in menu(browser.get("/?uncached").text)
+        client = cache._cache.get_client(write=True)
+        assert client.pubsub_numsub(generations._channel(caches["default"]))[0][1] >= 1  # the server listens
 
         add(home, NewsIndexPage(title="Actueel", slug="actueel", show_in_menus=True), publish=True)
 

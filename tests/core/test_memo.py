@@ -44,3 +44,15 @@ def test_a_visitor_without_a_secret_gets_one_and_the_slot_is_filled_in():
     secret = request.META["CSRF_COOKIE"]
     assert CSRF_SLOT not in html and f'value="{csrf_token(request)}"' in html
     assert _unmask_cipher_token(csrf_token(request)) == secret
+
+
+def test_a_secret_rotated_during_the_request_gets_a_token_of_its_own():
+    from django.middleware.csrf import rotate_token
+
+    request = RequestFactory().get("/")
+    request.META["CSRF_COOKIE"] = "b" * 32
+    before = csrf_token(request)
+    rotate_token(request)  # as signing in does
+
+    after = csrf_token(request)
+    assert after != before and _unmask_cipher_token(after) == request.META["CSRF_COOKIE"] != "b" * 32

@@ -19,9 +19,8 @@ def test_database_is_postgresql():
         assert cursor.fetchone()[0].startswith("PostgreSQL")
 
 
-
 @pytest.mark.django_db
-def test_a_query_run_twice_on_a_connection_is_prepared_by_postgresql():
+def test_a_query_run_three_times_on_a_connection_is_prepared_by_postgresql():
     """The page queries are planned once per pooled connection, not once per request."""
     from django.contrib.auth import get_user_model
 
@@ -31,6 +30,7 @@ def test_a_query_run_twice_on_a_connection_is_prepared_by_postgresql():
         cursor.execute("SELECT statement FROM pg_prepared_statements")
         prepared = [row[0] for row in cursor.fetchall()]
     assert any('FROM "auth_user" WHERE "auth_user"."username" = $1' in statement for statement in prepared)
+
 
 def test_cache_is_redis():
     key = f"probe-{uuid.uuid4()}"
