@@ -11,7 +11,9 @@ Targets, each on one uvicorn process (DEBUG off), over 1 and over N keep-alive c
 - trivial: a bare ASGI app on the same server (`bench/trivial_asgi.py`).
 Rounds interleave the targets and the median round counts, so a busy moment on the machine
 hits every target alike. Prints req/s, p50/p99, the HTML size, app/floor ratios and the budgets
-of issue 12 with PASS/FAIL; the load average (`uptime`) at start and end.
+of issue 12 with PASS/FAIL; the load average (`uptime`) at start and end; and the server
+process's CPU per request (median over the rounds) with the floor's CPU over the page's, a
+figure the machine's other work disturbs less than req/s.
 
     python bench/pages.py [--concurrency 8] [--seconds 4] [--rounds 3] [--targets floor,channel,cms,trivial]
 """
@@ -72,7 +74,7 @@ def uvicorn(app: str, env: dict):
             time.sleep(0.1)
         else:
             raise TimeoutError(f"{app} did not start")
-        yield port
+        yield port, process.pid
     finally:
         process.terminate()
         try:
@@ -164,15 +166,25 @@ async def warm(port, path, cookie):
                            for _ in range(2)])
 
 
-async def measure(port, path, cookies, *, concurrency, seconds, max_requests, check=None) -> dict:
-    """`cookies`: one session per connection in turn (None: anonymous)."""
+def server_cpu_seconds(pid: int | None) -> float:
+    """CPU time the server process has used, all its threads (utime + stime of /proc/<pid>/stat)."""
+    if pid is None:
+        return 0.0
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def measure(port, path, cookies, *, concurrency, seconds, max_requests, check=None, pid=None) -> dict:
+    """`cookies`: one session per connection in turn (None: anonymous). `pid`: the server's, for
+    its CPU time per request, which the machine's other work disturbs less than req/s."""
     latencies, sizes, budget, failed = [], [], [max_requests], []
-    started = time.perf_counter()
+    started, cpu_before = time.perf_counter(), server_cpu_seconds(pid)
     await asyncio.gather(*[_worker(port, path, cookies[i % len(cookies)], time.monotonic() + seconds, budget,
                                    latencies, check, sizes, failed) for i in range(concurrency)])
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, server_cpu_seconds(pid) - cpu_before
     latencies.sort()
     return {
+        "cpu_ms": cpu * 1000 / max(len(latencies), 1),
         "requests": len(latencies),
         "rps": len(latencies) / elapsed,
         "p50": statistics.median(latencies) * 1000,
@@ -214,7 +226,7 @@ def loadavg() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
-def run_rounds(names, port_of, cookies, args) -> dict:
+def run_rounds(names, port_of, pid_of, cookies, args) -> dict:
     """{(name, connections): [result per round]}, the targets taking turns within each round."""
     results = {}
     sessions = {0: [None], 1: cookies[:1], 8: cookies}
@@ -228,7 +240,7 @@ def run_rounds(names, port_of, cookies, args) -> dict:
                 server, path, signed_in, check = TARGETS[name]
                 results.setdefault((name, connections), []).append(asyncio.run(measure(
                     port_of[server], path, sessions[signed_in], check=check, concurrency=connections,
-                    seconds=args.seconds, max_requests=args.max_requests)))
+                    seconds=args.seconds, max_requests=args.max_requests, pid=pid_of[server])))
     return {key: _median_round(rounds) for key, rounds in results.items()}
 
 
@@ -236,6 +248,7 @@ def _median_round(rounds: list[dict]) -> dict:
     ordered = sorted(rounds, key=lambda r: r["rps"])
     median = dict(ordered[len(ordered) // 2])
     median["spread"] = (ordered[0]["rps"], ordered[-1]["rps"])
+    median["cpu_ms"] = statistics.median(r["cpu_ms"] for r in rounds)
     return median
 
 
@@ -280,10 +293,12 @@ def main():
     env = server_env()
     load_start = loadavg()
     with contextlib.ExitStack() as stack:
-        port_of = {"app": stack.enter_context(uvicorn("config.asgi:application", env))}
+        servers = {"app": stack.enter_context(uvicorn("config.asgi:application", env))}
         if "trivial" in groups:
-            port_of["trivial"] = stack.enter_context(uvicorn("bench.trivial_asgi:app", env))
-        results = run_rounds(names, port_of, cookies, args)
+            servers["trivial"] = stack.enter_context(uvicorn("bench.trivial_asgi:app", env))
+        port_of = {server: port for server, (port, pid) in servers.items()}
+        pid_of = {server: pid for server, (port, pid) in servers.items()}
+        results = run_rounds(names, port_of, pid_of, cookies, args)
     load_end = loadavg()
     n = args.concurrency
     print(f"\nPage throughput on uvicorn, 1 process, median of {args.rounds} rounds of {args.seconds:g}s "
@@ -291,15 +306,19 @@ def main():
     print(f"load average (1, 5, 15 min): {load_start} at start, {load_end} at end")
     floor = {c: results.get(("floor", c), {}).get("rps") for c in (1, n)}
     floor_in = {c: results.get(("floor, signed in", c), {}).get("rps") for c in (1, n)}
-    print(f"{'target':24} {'conn.':>5} {'req/s':>9} {'(min-max)':>15} {'p50 ms':>8} {'p99 ms':>8} {'KB':>7} {'app/floor':>10}")
+    cpu = {key: r["cpu_ms"] for key, r in results.items()}
+    print(f"{'target':24} {'conn.':>5} {'req/s':>9} {'(min-max)':>15} {'p50 ms':>8} {'p99 ms':>8} {'KB':>7} "
+          f"{'app/floor':>10} {'CPU ms':>7} {'floor/app CPU':>14}")
     for name in names:
         for connections in (1, n):
             r = results[(name, connections)]
             base = floor_in if TARGETS[name][2] else floor
             ratio = f"{r['rps'] / base[connections]:>10.2f}" if base[connections] else f"{'':>10}"
+            base_cpu = cpu.get(("floor, signed in" if TARGETS[name][2] else "floor", connections))
+            cpu_ratio = f"{base_cpu / cpu[(name, connections)]:>14.2f}" if base_cpu and TARGETS[name][0] == "app" else ""
             spread = f"{r['spread'][0]:.0f}-{r['spread'][1]:.0f}"
             print(f"{name:24} {connections:>5} {r['rps']:>9.1f} {spread:>15} {r['p50']:>8.1f} {r['p99']:>8.1f} "
-                  f"{r['kb']:>7.1f} {ratio}")
+                  f"{r['kb']:>7.1f} {ratio} {cpu[(name, connections)]:>7.2f} {cpu_ratio}")
     for (name, connections), r in results.items():
         if r["failed"]:
             print(f"WARNING: {name}, {connections} conn.: {r['failed']} of {r['requests']} answers not as expected "
