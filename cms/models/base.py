@@ -58,7 +58,14 @@ class BasePage(Page):
 
 def _no_restrictions():
     """An empty queryset already evaluated: Wagtail's check on every page served iterates it, and
-    an unevaluated none() still goes through the query compiler each time."""
-    restrictions = PageViewRestriction.objects.none()
-    restrictions._result_cache = []
-    return restrictions
+    an unevaluated none() still goes through the query compiler each time. One for every page:
+    reading it changes nothing, and filtering it makes a new one."""
+    global _NO_RESTRICTIONS
+    if _NO_RESTRICTIONS is None:
+        restrictions = PageViewRestriction.objects.none()
+        restrictions._result_cache = []
+        _NO_RESTRICTIONS = restrictions
+    return _NO_RESTRICTIONS
+
+
+_NO_RESTRICTIONS = None

@@ -160,8 +160,16 @@ class ChromeNode(template.Node):
 
     def _key(self, request) -> tuple:
         pages, chrome = generations.of_request(request)
-        return (self.name, pages, chrome, translation.get_language(), request.get_host(), get_script_prefix(),
-                request.get_full_path())
+        return (self.name, pages, chrome, translation.get_language(), *_address(request))
+
+
+def _address(request) -> tuple:
+    """Host, script prefix and path, once per request (the header and footer both ask; checking
+    the host against ALLOWED_HOSTS is the costly part)."""
+    address = getattr(request, "_lk_address", None)
+    if address is None:
+        address = request._lk_address = (request.get_host(), get_script_prefix(), request.get_full_path())
+    return address
 
 
 def _visitor(context, request) -> tuple | None:
