@@ -62,16 +62,18 @@ def cache_emptied() -> None:
     subscription.changed(EVERYTHING)
 
 
-def _read() -> Generations:
+def _read(listening: "Subscription | None" = None) -> Generations:
+    """What the process knows (`listening`: this process's subscription), else what Redis has."""
+    listening = listening or subscription
     keys = [PAGES_KEY, CHROME_KEY] if settings.PAGE_CACHE else [CHROME_KEY]
-    found = subscription.known(keys)
+    found = listening.known(keys)
     if found is None:
-        seen = subscription.seen()
+        seen = listening.seen()
         found = cache.get_many(keys)
         for key in keys:
             if key not in found:
                 found[key] = current(key)
-        subscription.remember(found, seen)
+        listening.remember(found, seen)
     return Generations(pages=found.get(PAGES_KEY), chrome=found[CHROME_KEY])
 
 

@@ -1,3 +1,5 @@
+import functools
+
 from django.http import Http404
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -56,16 +58,11 @@ class BasePage(Page):
             return self.original.route(request, path_components)
 
 
+@functools.cache
 def _no_restrictions():
     """An empty queryset already evaluated: Wagtail's check on every page served iterates it, and
     an unevaluated none() still goes through the query compiler each time. One for every page:
     reading it changes nothing, and filtering it makes a new one."""
-    global _NO_RESTRICTIONS
-    if _NO_RESTRICTIONS is None:
-        restrictions = PageViewRestriction.objects.none()
-        restrictions._result_cache = []
-        _NO_RESTRICTIONS = restrictions
-    return _NO_RESTRICTIONS
-
-
-_NO_RESTRICTIONS = None
+    restrictions = PageViewRestriction.objects.none()
+    restrictions._result_cache = []
+    return restrictions

@@ -36,12 +36,8 @@ def fresh_subscription(settings):
 
 def read(subscription: Subscription) -> dict:
     """What a request in the process of `subscription` uses: what it knows, else what Redis has."""
-    found = subscription.known(KEYS)
-    if found is None:
-        seen = subscription.seen()
-        found = {key: generations.current(key) for key in KEYS}
-        subscription.remember(found, seen)
-    return found
+    found = generations._read(subscription)
+    return {PAGES_KEY: found.pages, CHROME_KEY: found.chrome}
 
 
 def heard(subscription: Subscription) -> bool:
